@@ -1,0 +1,125 @@
+# modlat - the dependency graph of the whole experiment pipeline.
+# `make help` lists the targets. See README.md.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+VERSION := 0.1.0
+EXP ?= paper
+SANITIZE ?= 0
+NATIVE ?= 0
+QUIET ?=
+# Slurm: `make -j SRUN='srun -N1 -n1 -c2'` runs every fit/evaluation through srun
+SRUN ?=
+
+# ---------------------------------------------------------------------------
+# Dependencies: checked (and, as root, installed) before anything compiles.
+
+NODEPS_GOALS := help clean distclean deps
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell scripts/deps.sh --missing),)
+$(info modlat: installing missing Debian packages: $(shell scripts/deps.sh --missing))
+DEPS_STATUS := $(shell scripts/deps.sh --install >&2 && echo ok)
+ifneq ($(DEPS_STATUS),ok)
+$(error missing Debian packages; see the line above)
+endif
+endif
+endif
+
+# ---------------------------------------------------------------------------
+# Build
+
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD := build/release
+SANFLAGS :=
+endif
+ARCHFLAGS := $(if $(filter 1,$(NATIVE)),-march=native,)
+
+PKGS := hdf5 inih openblas lapacke
+PKG_CFLAGS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --cflags $(PKGS) 2>/dev/null),)
+PKG_LIBS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --libs $(PKGS) 2>/dev/null),)
+CC := gcc
+CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter $(ARCHFLAGS) $(SANFLAGS)
+CPPFLAGS := -D_GNU_SOURCE -DMODLAT_VERSION='"$(VERSION)"' -Isrc/lib -Iinclude $(PKG_CFLAGS)
+LDFLAGS := $(SANFLAGS)
+LDLIBS := $(PKG_LIBS) -ldnnl -lm -lpthread
+
+# Library objects, grouped by who needs them, so that an edit relinks (and
+# reruns the outputs of) only the commands that use the edited file.
+CORE_LIB := err rng h5io dataset config module util lock
+GEN_LIB := sample
+BENCH_LIB := backend backend_onednn sysstat journal load bench
+ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
+MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB),$(ALL_LIB))
+lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
+
+COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
+BINS := $(patsubst %,bin/%,$(COMMANDS))
+# which library groups each command links
+cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),) \
+	$(if $(filter bench,$(1)),$(BENCH_LIB),$(if $(filter gen split-config,$(1)),,$(MODEL_LIB)))
+
+all: $(BINS)
+
+$(BUILD)/lib/%.o: src/lib/%.c | $(BUILD)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The sanitizer build never replaces bin/: its commands go to build/asan/bin.
+ifeq ($(SANITIZE),1)
+BINDIR := $(BUILD)/bin
+else
+BINDIR := bin
+endif
+.SECONDEXPANSION:
+$(BINDIR)/%: $(BUILD)/cmd/%.o $$(call lib_objs,$$(call cmd_libs,%)) | $(BINDIR)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+UNIT := $(BUILD)/tests/unit
+$(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS)) \
+		$(call lib_objs,$(ALL_LIB)) | $(BUILD)/tests
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
+
+$(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin bin:
+	mkdir -p $@
+
+-include $(wildcard $(BUILD)/*/*.d)
+
+# ---------------------------------------------------------------------------
+# Tests
+
+.PHONY: all check unit e2e deps help clean distclean
+
+unit: $(UNIT)
+	$(UNIT)
+
+check: unit
+	$(MAKE) --no-print-directory unit SANITIZE=1
+
+deps:
+	scripts/deps.sh --install
+
+help:
+	@echo "modlat $(VERSION) - module latency prediction pipeline"
+	@echo
+	@echo "  make all            build bin/ (the default)"
+	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
+	@echo "  make deps           install the Debian packages modlat needs (root)"
+	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
+	@echo
+	@echo "  EXP=NAME (default paper)  SANITIZE=1  NATIVE=1  QUIET=--quiet"
+
+clean:
+	rm -rf build bin

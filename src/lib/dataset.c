@@ -1,0 +1,376 @@
+#include "dataset.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "h5io.h"
+#include "rng.h"
+
+/* ---- attributes -------------------------------------------------------- */
+
+static struct attr *attr_slot(struct attrs *s, const char *name, char *err)
+{
+	struct attr *a;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->a[i].name, name)) {
+			free(s->a[i].str);
+			s->a[i].str = NULL;
+			return &s->a[i];
+		}
+	a = realloc(s->a, (s->n + 1) * sizeof(*a));
+	if (!a) {
+		err_set(err, "out of memory");
+		return NULL;
+	}
+	s->a = a;
+	a = &s->a[s->n];
+	memset(a, 0, sizeof(*a));
+	a->name = xstrdup(name, err);
+	if (!a->name)
+		return NULL;
+	s->n++;
+	return a;
+}
+
+int attrs_set_str(struct attrs *s, const char *name, const char *value, char *err)
+{
+	struct attr *a = attr_slot(s, name, err);
+
+	if (!a)
+		return -1;
+	a->is_int = 0;
+	a->str = xstrdup(value, err);
+	return a->str ? 0 : -1;
+}
+
+int attrs_set_int(struct attrs *s, const char *name, int64_t value, char *err)
+{
+	struct attr *a = attr_slot(s, name, err);
+
+	if (!a)
+		return -1;
+	a->is_int = 1;
+	a->num = (double)value;
+	return 0;
+}
+
+int attrs_set_num(struct attrs *s, const char *name, double value, char *err)
+{
+	struct attr *a = attr_slot(s, name, err);
+
+	if (!a)
+		return -1;
+	a->is_int = 0;
+	a->num = value;
+	return 0;
+}
+
+const struct attr *attrs_get(const struct attrs *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->a[i].name, name))
+			return &s->a[i];
+	return NULL;
+}
+
+const char *attrs_str(const struct attrs *s, const char *name)
+{
+	const struct attr *a = attrs_get(s, name);
+
+	return a ? a->str : NULL;
+}
+
+void attrs_release(struct attrs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->a[i].name);
+		free(s->a[i].str);
+	}
+	free(s->a);
+	s->a = NULL;
+	s->n = 0;
+}
+
+/* ---- the dataset ------------------------------------------------------- */
+
+int dataset_init(struct dataset *ds, size_t n, size_t d, size_t r, char *err)
+{
+	memset(ds, 0, sizeof(*ds));
+	ds->n = n;
+	ds->d = d;
+	ds->r = r;
+	ds->features = xcalloc(n * d, sizeof(double), err);
+	ds->names = xcalloc(d, sizeof(char *), err);
+	ds->kinds = xcalloc(d, sizeof(char *), err);
+	ds->split = xcalloc(n, 1, err);
+	if (r) {
+		ds->latency_ms = xcalloc(n, sizeof(double), err);
+		ds->runs_ms = xcalloc(n * r, sizeof(double), err);
+	}
+	if (!ds->features || !ds->names || !ds->kinds || !ds->split ||
+	    (r && (!ds->latency_ms || !ds->runs_ms))) {
+		dataset_release(ds);
+		return -1;
+	}
+	return 0;
+}
+
+void dataset_release(struct dataset *ds)
+{
+	size_t j;
+
+	if (ds->names)
+		for (j = 0; j < ds->d; j++)
+			free(ds->names[j]);
+	if (ds->kinds)
+		for (j = 0; j < ds->d; j++)
+			free(ds->kinds[j]);
+	free(ds->names);
+	free(ds->kinds);
+	free(ds->features);
+	free(ds->latency_ms);
+	free(ds->runs_ms);
+	free(ds->split);
+	attrs_release(&ds->attrs);
+	memset(ds, 0, sizeof(*ds));
+}
+
+int dataset_set_feature(struct dataset *ds, size_t j, const char *name, const char *kind,
+			char *err)
+{
+	free(ds->names[j]);
+	free(ds->kinds[j]);
+	ds->names[j] = xstrdup(name, err);
+	ds->kinds[j] = xstrdup(kind, err);
+	return ds->names[j] && ds->kinds[j] ? 0 : -1;
+}
+
+int dataset_feature(const struct dataset *ds, const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < ds->d; j++)
+		if (!strcmp(ds->names[j], name))
+			return (int)j;
+	return -1;
+}
+
+static int write_attrs(hid_t f, const struct attrs *s, char *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct attr *a = &s->a[i];
+		int rc;
+
+		/* format and format_version are the file's own, set at creation */
+		if (!strcmp(a->name, "format") || !strcmp(a->name, "format_version"))
+			continue;
+		if (a->str)
+			rc = h5_attr_write_str(f, a->name, a->str, err);
+		else if (a->is_int)
+			rc = h5_attr_write_i64(f, a->name, (int64_t)a->num, err);
+		else
+			rc = h5_attr_write_f64(f, a->name, a->num, err);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int dataset_write(const struct dataset *ds, const char *path, const char *format, int version,
+		  char *err)
+{
+	struct h5_out out;
+	size_t dims[2] = { ds->n, ds->d };
+
+	if (h5_create(&out, path, format, version, err) < 0)
+		return -1;
+	if (write_attrs(out.file, &ds->attrs, err) < 0 ||
+	    h5_write_f64(out.file, "features", 2, dims, ds->features, err) < 0 ||
+	    h5_write_strings(out.file, "feature_names", ds->d, ds->names, err) < 0 ||
+	    h5_write_strings(out.file, "feature_kind", ds->d, ds->kinds, err) < 0 ||
+	    h5_write_u8(out.file, "split", 1, dims, ds->split, err) < 0)
+		goto fail;
+	if (ds->latency_ms) {
+		size_t rd[2] = { ds->n, ds->r };
+
+		if (h5_write_f64(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
+		    h5_write_f64(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
+			goto fail;
+	}
+	return h5_commit(&out, err);
+fail:
+	h5_abort(&out);
+	return -1;
+}
+
+struct iter_ctx {
+	struct attrs *s;
+	char *err;
+	int failed;
+};
+
+static herr_t read_one_attr(hid_t loc, const char *name, const H5A_info_t *info, void *user)
+{
+	struct iter_ctx *ctx = user;
+	hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t;
+	H5T_class_t cls;
+	int rc = 0;
+
+	if (a < 0)
+		return 0;
+	t = H5Aget_type(a);
+	cls = H5Tget_class(t);
+	H5Tclose(t);
+	H5Aclose(a);
+	if (cls == H5T_STRING) {
+		char *v;
+
+		rc = h5_attr_read_str(loc, name, &v, ctx->err);
+		if (rc == 0) {
+			rc = attrs_set_str(ctx->s, name, v, ctx->err);
+			free(v);
+		}
+	} else if (cls == H5T_INTEGER) {
+		int64_t v;
+
+		rc = h5_attr_read_i64(loc, name, &v, ctx->err);
+		if (rc == 0)
+			rc = attrs_set_int(ctx->s, name, v, ctx->err);
+	} else if (cls == H5T_FLOAT) {
+		double v;
+
+		rc = h5_attr_read_f64(loc, name, &v, ctx->err);
+		if (rc == 0)
+			rc = attrs_set_num(ctx->s, name, v, ctx->err);
+	}
+	if (rc < 0) {
+		ctx->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int check_values(const struct dataset *ds, const char *path, char *err)
+{
+	size_t i, j;
+
+	for (j = 0; j < ds->d; j++)
+		if (strcmp(ds->kinds[j], "sampling") && strcmp(ds->kinds[j], "measurable") &&
+		    strcmp(ds->kinds[j], "inferable"))
+			return err_set(err,
+				       "%s: feature '%s' has kind '%s', expected sampling, "
+				       "measurable or inferable",
+				       path, ds->names[j], ds->kinds[j]);
+	for (i = 0; i < ds->n; i++) {
+		for (j = 0; j < ds->d; j++)
+			if (!isfinite(ds->features[i * ds->d + j]))
+				return err_set(err, "%s: feature '%s' of sample %zu is not finite",
+					       path, ds->names[j], i);
+		if (ds->split[i] > 2)
+			return err_set(err, "%s: split of sample %zu is %d, expected 0, 1 or 2", path,
+				       i, ds->split[i]);
+		if (ds->latency_ms && !(isfinite(ds->latency_ms[i]) && ds->latency_ms[i] > 0))
+			return err_set(err,
+				       "%s: latency_ms of sample %zu is %g, expected a positive "
+				       "finite number",
+				       path, i, ds->latency_ms[i]);
+	}
+	return 0;
+}
+
+int dataset_read(struct dataset *ds, const char *path, const char *format, int version,
+		 char *err)
+{
+	struct iter_ctx ctx = { &ds->attrs, err, 0 };
+	size_t dims[2], nn = 0, nk = 0, sd, ld, rd[2];
+	char **names = NULL, **kinds = NULL;
+	hid_t f;
+
+	memset(ds, 0, sizeof(*ds));
+	if (h5_open(path, format, version, &f, err) < 0)
+		return -1;
+	if (H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, NULL, read_one_attr, &ctx) < 0 ||
+	    ctx.failed)
+		goto fail;
+	if (h5_read_f64(f, "features", 2, dims, &ds->features, err) < 0)
+		goto fail;
+	ds->n = dims[0];
+	ds->d = dims[1];
+	if (h5_read_strings(f, "feature_names", &nn, &names, err) < 0 ||
+	    h5_read_strings(f, "feature_kind", &nk, &kinds, err) < 0 ||
+	    h5_read_u8(f, "split", 1, &sd, &ds->split, err) < 0)
+		goto fail;
+	if (nn != ds->d || nk != ds->d || sd != ds->n) {
+		err_set(err,
+			"%s: shapes disagree: features (%zu, %zu), feature_names %zu, "
+			"feature_kind %zu, split %zu",
+			path, ds->n, ds->d, nn, nk, sd);
+		goto fail;
+	}
+	ds->names = names;
+	ds->kinds = kinds;
+	names = kinds = NULL;
+	if (h5_exists(f, "latency_ms") || !strcmp(format, DATASET_FORMAT)) {
+		if (h5_read_f64(f, "latency_ms", 1, &ld, &ds->latency_ms, err) < 0 ||
+		    h5_read_f64(f, "latency_runs_ms", 2, rd, &ds->runs_ms, err) < 0)
+			goto fail;
+		if (ld != ds->n || rd[0] != ds->n) {
+			err_set(err, "%s: latency_ms has %zu rows and latency_runs_ms %zu, expected %zu",
+				path, ld, rd[0], ds->n);
+			goto fail;
+		}
+		ds->r = rd[1];
+	}
+	h5_close(f);
+	if (check_values(ds, path, err) < 0) {
+		dataset_release(ds);
+		return -1;
+	}
+	return 0;
+fail:
+	h5_close(f);
+	h5_strings_free(nn, names);
+	h5_strings_free(nk, kinds);
+	dataset_release(ds);
+	return -1;
+}
+
+void dataset_assign_split(uint8_t *split, size_t n, const int ratio[3], uint64_t seed)
+{
+	size_t *perm = malloc((n ? n : 1) * sizeof(*perm)), i, ntrain, nval;
+	int sum = ratio[0] + ratio[1] + ratio[2];
+	struct rng r;
+
+	rng_init(&r, seed, 0x5911); /* the split's own stream */
+	ntrain = (size_t)((double)n * ratio[0] / sum + 0.5);
+	nval = (size_t)((double)n * ratio[1] / sum + 0.5);
+	if (ntrain + nval > n)
+		nval = n - ntrain;
+	if (!perm) { /* fall back to a deterministic stripe */
+		for (i = 0; i < n; i++)
+			split[i] = i < ntrain ? 0 : i < ntrain + nval ? 1 : 2;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		perm[i] = i;
+	for (i = n; i > 1; i--) { /* Fisher-Yates */
+		size_t j = (size_t)rng_range(&r, 0, (int64_t)i - 1), t = perm[i - 1];
+
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		split[perm[i]] = i < ntrain ? SPLIT_TRAIN : i < ntrain + nval ? SPLIT_VALIDATION
+								     : SPLIT_TEST;
+	free(perm);
+}

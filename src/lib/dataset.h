@@ -1,0 +1,82 @@
+/* dataset.h - the dataset file, the one contract every tool relies on.
+ *
+ *   /features        float64 [n, d]  one row per sample
+ *   /feature_names   string  [d]
+ *   /feature_kind    string  [d]     sampling | measurable | inferable
+ *   /latency_ms      float64 [n]     median of the timed runs
+ *   /latency_runs_ms float64 [n, r]  every timed run
+ *   /split           uint8   [n]     0 train, 1 validation, 2 test
+ *   attributes on /: format, format_version, module, environment, backend,
+ *                    backend_version, threads, seed, experiment, host_cpu,
+ *                    created, tool_version, and the generator's settings
+ *
+ * gen writes the same layout without latencies (format "modlat-gen", r = 0,
+ * no measurable features); bench adds them.
+ */
+#ifndef MODLAT_DATASET_H
+#define MODLAT_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DATASET_FORMAT "modlat-dataset"
+#define DATASET_VERSION 1
+#define GEN_FORMAT "modlat-gen"
+#define GEN_VERSION 1
+
+enum split { SPLIT_TRAIN = 0, SPLIT_VALIDATION = 1, SPLIT_TEST = 2 };
+
+/* A list of scalar attributes (strings, integers, reals), kept in the order
+ * they were set; setting an existing name replaces its value. */
+struct attr {
+	char *name;
+	char *str;   /* non-NULL for a string */
+	int is_int;  /* stored as int64 */
+	double num;
+};
+
+struct attrs {
+	struct attr *a;
+	size_t n;
+};
+
+int attrs_set_str(struct attrs *s, const char *name, const char *value, char *err);
+int attrs_set_int(struct attrs *s, const char *name, int64_t value, char *err);
+int attrs_set_num(struct attrs *s, const char *name, double value, char *err);
+const struct attr *attrs_get(const struct attrs *s, const char *name);
+/* The string value of name, or NULL when absent or not a string. */
+const char *attrs_str(const struct attrs *s, const char *name);
+void attrs_release(struct attrs *s);
+
+struct dataset {
+	size_t n, d, r;       /* samples, features, timed runs per sample */
+	double *features;     /* (n, d) row-major */
+	char **names;         /* d feature names */
+	char **kinds;         /* d: "sampling" | "measurable" | "inferable" */
+	double *latency_ms;   /* n; NULL in a gen file */
+	double *runs_ms;      /* (n, r); NULL in a gen file */
+	uint8_t *split;       /* n */
+	struct attrs attrs;
+};
+
+/* Allocates an empty dataset of n rows, d features, r runs (r may be 0). */
+int dataset_init(struct dataset *ds, size_t n, size_t d, size_t r, char *err);
+void dataset_release(struct dataset *ds);
+int dataset_set_feature(struct dataset *ds, size_t j, const char *name, const char *kind,
+			char *err);
+/* Index of the feature called name, or -1. */
+int dataset_feature(const struct dataset *ds, const char *name);
+
+/* Writes atomically (temporary file, then rename). */
+int dataset_write(const struct dataset *ds, const char *path, const char *format, int version,
+		  char *err);
+/* Reads and checks a file of the given format: shapes agree, feature kinds
+ * are known, splits are 0..2, no NaN or infinite value, latencies > 0. */
+int dataset_read(struct dataset *ds, const char *path, const char *format, int version,
+		 char *err);
+
+/* Assigns splits in the ratio train:validation:test, deterministically from
+ * seed: a seeded shuffle, then the first n*train/sum rows are train, etc. */
+void dataset_assign_split(uint8_t *split, size_t n, const int ratio[3], uint64_t seed);
+
+#endif

@@ -1,0 +1,80 @@
+/* h5io.h - checked HDF5 helpers: atomic files, format checks, whole arrays.
+ *
+ * Every file modlat writes is created under a temporary name beside its final
+ * path and renamed into place by h5_commit() once complete, so an interrupted
+ * step never leaves a file that make would trust. Object modification times
+ * are not recorded, so the same content gives the same bytes.
+ *
+ * Every call returns 0 or -1 with a one-line message in err that names the
+ * file (and the object) concerned.
+ */
+#ifndef MODLAT_H5IO_H
+#define MODLAT_H5IO_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct h5_out {
+	hid_t file;
+	char path[4096]; /* final path */
+	char tmp[4200];  /* where it is written until committed */
+};
+
+/* Creates PATH.tmp.PID for writing and stamps `format` and `format_version`
+ * attributes on its root group. */
+int h5_create(struct h5_out *out, const char *path, const char *format, int version, char *err);
+/* Flushes, closes, fsyncs and renames the file into place. */
+int h5_commit(struct h5_out *out, char *err);
+/* Closes and removes the temporary file (after an error); accepts a never
+ * opened or already committed out. */
+void h5_abort(struct h5_out *out);
+
+/* Opens an existing file read-only and checks its `format` attribute equals
+ * `format` and `format_version` equals `version`. */
+int h5_open(const char *path, const char *format, int version, hid_t *file, char *err);
+void h5_close(hid_t file);
+
+/* Creates a group (no timestamps). */
+int h5_group(hid_t loc, const char *name, hid_t *group, char *err);
+int h5_open_group(hid_t loc, const char *name, hid_t *group, char *err);
+int h5_exists(hid_t loc, const char *name);
+
+/* Attributes (scalars). Strings read back are malloc'd: caller frees. */
+int h5_attr_write_str(hid_t loc, const char *name, const char *value, char *err);
+int h5_attr_write_f64(hid_t loc, const char *name, double value, char *err);
+int h5_attr_write_i64(hid_t loc, const char *name, int64_t value, char *err);
+int h5_attr_read_str(hid_t loc, const char *name, char **value, char *err);
+int h5_attr_read_f64(hid_t loc, const char *name, double *value, char *err);
+int h5_attr_read_i64(hid_t loc, const char *name, int64_t *value, char *err);
+int h5_attr_exists(hid_t loc, const char *name);
+
+/* Whole datasets of rank 1 or 2 (dims[1] ignored for rank 1), row-major. */
+int h5_write_f64(hid_t loc, const char *name, int rank, const size_t *dims, const double *data,
+		 char *err);
+int h5_write_f32(hid_t loc, const char *name, int rank, const size_t *dims, const float *data,
+		 char *err);
+int h5_write_i64(hid_t loc, const char *name, int rank, const size_t *dims, const int64_t *data,
+		 char *err);
+int h5_write_u8(hid_t loc, const char *name, int rank, const size_t *dims, const uint8_t *data,
+		char *err);
+/* A rank-1 dataset of n variable-length UTF-8 strings. */
+int h5_write_strings(hid_t loc, const char *name, size_t n, char *const *strs, char *err);
+
+/* Readers allocate *data (caller frees) and fill dims; a dataset of another
+ * rank or a type that does not convert is an error. */
+int h5_read_f64(hid_t loc, const char *name, int rank, size_t *dims, double **data, char *err);
+int h5_read_f32(hid_t loc, const char *name, int rank, size_t *dims, float **data, char *err);
+int h5_read_i64(hid_t loc, const char *name, int rank, size_t *dims, int64_t **data, char *err);
+int h5_read_u8(hid_t loc, const char *name, int rank, size_t *dims, uint8_t **data, char *err);
+/* Reads a rank-1 string dataset: *strs is an array of *n malloc'd strings;
+ * free with h5_strings_free. */
+int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *err);
+void h5_strings_free(size_t n, char **strs);
+
+/* Silences HDF5's own error stack printing (call once at start-up). */
+void h5_quiet(void);
+
+#endif
