@@ -11,6 +11,10 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 
 VERSION := 0.1.0
 EXP ?= paper
+# where experiments are read from and results written to (tests point these
+# at a scratch folder)
+EXPDIR ?= experiments
+DATA ?= data
 SANITIZE ?= 0
 NATIVE ?= 0
 QUIET ?=
@@ -50,7 +54,7 @@ CC := gcc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter $(ARCHFLAGS) $(SANFLAGS)
 CPPFLAGS := -D_GNU_SOURCE -DMODLAT_VERSION='"$(VERSION)"' -Isrc/lib -Iinclude $(PKG_CFLAGS)
 LDFLAGS := $(SANFLAGS)
-LDLIBS := $(PKG_LIBS) -ldnnl -lm -lpthread
+LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 
 # Library objects, grouped by who needs them, so that an edit relinks (and
 # reruns the outputs of) only the commands that use the edited file.
@@ -98,6 +102,45 @@ $(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin bin:
 -include $(wildcard $(BUILD)/*/*.d)
 
 # ---------------------------------------------------------------------------
+# The pipeline: experiment -> per-step fragments -> gen -> bench -> ...
+
+D := $(DATA)/$(EXP)
+CFG := $(D)/cfg
+EXP_MODULES :=
+EXP_ENVS :=
+PIPELINE_GOALS := datasets tables $(DATA)/%
+ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
+$(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
+endif
+# split-config rewrites a fragment only when its content changes; make
+# re-reads config.mk after remaking it
+$(CFG)/config.mk: $(wildcard $(EXPDIR)/$(EXP)/*.ini) bin/split-config
+	@mkdir -p $(CFG)
+	bin/split-config $(EXPDIR)/$(EXP) -o $(CFG)
+-include $(CFG)/config.mk
+endif
+
+GENS := $(patsubst %,$(D)/%.gen.h5,$(EXP_MODULES))
+DATASETS := $(foreach e,$(EXP_ENVS),$(patsubst %,$(D)/$(e)/%.h5,$(EXP_MODULES)))
+
+$(GENS): $(D)/%.gen.h5: $(CFG)/gen.%.ini bin/gen
+	bin/gen $(QUIET) -e $< --name $(EXP) $* -o $@
+
+# measurements run here, never through $(SRUN): they characterise this machine
+define bench_rule
+$$(patsubst %,$(D)/$(1)/%.h5,$$(EXP_MODULES)): $(D)/$(1)/%.h5: $(D)/%.gen.h5 $(CFG)/bench.$(1).%.ini bin/bench | $(D)/$(1)
+	bin/bench $(QUIET) -e $(CFG)/bench.$(1).$$*.ini --env $(1) $$< -o $$@
+$(D)/$(1):
+	mkdir -p $$@
+endef
+$(foreach e,$(EXP_ENVS),$(eval $(call bench_rule,$(e))))
+
+.PHONY: datasets tables
+datasets: $(DATASETS)
+tables: datasets
+
+# ---------------------------------------------------------------------------
 # Tests
 
 .PHONY: all check unit e2e deps help clean distclean
@@ -105,8 +148,11 @@ $(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin bin:
 unit: $(UNIT)
 	$(UNIT)
 
-check: unit
+check: unit e2e
 	$(MAKE) --no-print-directory unit SANITIZE=1
+
+e2e: all
+	tests/e2e.sh
 
 deps:
 	scripts/deps.sh --install
@@ -114,6 +160,9 @@ deps:
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
 	@echo
+	@echo "  make tables         the whole pipeline on EXP (for now: its datasets)"
+	@echo "  make datasets       gen + bench every module in every environment of EXP"
+	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset"
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
 	@echo "  make deps           install the Debian packages modlat needs (root)"

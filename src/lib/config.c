@@ -74,7 +74,7 @@ struct load_ctx {
 	FILE *f;
 	int line;
 	char *err;
-	int failed;
+	int failed; /* the line of the first error the handler found, or 0 */
 };
 
 static char *read_line(char *buf, int size, void *stream)
@@ -132,7 +132,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	}
 	return 1;
 fail:
-	ctx->failed = 1;
+	ctx->failed = lineno ? lineno : 1;
 	return 0;
 }
 
@@ -147,10 +147,11 @@ static int load_file(struct config *c, const char *path, char *err)
 	ctx.f = f;
 	rc = ini_parse_stream(read_line, &ctx, on_entry, &ctx);
 	fclose(f);
+	/* inih goes on after a syntax error: report whichever came first */
+	if (rc > 0 && (!ctx.failed || rc <= ctx.failed))
+		return err_set(err, "%s:%d: not valid INI syntax", path, rc);
 	if (ctx.failed)
 		return -1;
-	if (rc > 0)
-		return err_set(err, "%s:%d: not valid INI syntax", path, rc);
 	if (rc < 0)
 		return err_set(err, "%s: cannot read", path);
 	return 0;
@@ -497,9 +498,10 @@ int experiment_load(struct experiment *x, const char *path, char *err)
 	split[1] = 1;
 	split[2] = 2;
 	e = config_find(c, "experiment", "split");
-	if (e && (parse_set(e->value, split, 3, &n) < 0 || n != 3))
-		return bad(e, "three positive integers train,validation,test (e.g. 7,1,2)", err),
-		       experiment_release(x), -1;
+	if (e && (parse_set(e->value, split, 3, &n) < 0 || n != 3)) {
+		bad(e, "three positive integers train,validation,test (e.g. 7,1,2)", err);
+		goto fail;
+	}
 	for (i = 0; i < 3; i++)
 		x->split[i] = (int)split[i];
 

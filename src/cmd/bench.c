@@ -1,0 +1,207 @@
+/* bench - measure the latency of every configuration in a gen file.
+ * usage: bench --experiment PATH --env ENV GEN -o OUT */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "config.h"
+#include "dataset.h"
+#include "h5io.h"
+#include "lock.h"
+#include "util.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bench --experiment PATH --env ENV GEN -o OUT\n"
+		"Measures every configuration of GEN (gen's output) through the experiment's\n"
+		"backend and writes the dataset OUT. Finished samples are kept in OUT.journal:\n"
+		"an interrupted run resumes where it stopped. Only one bench measures at a time\n"
+		"on a machine (the others wait).\n\n"
+		"  -e, --experiment PATH  experiment folder or INI file (required)\n"
+		"  -E, --env ENV          static | dynamic (default static)\n"
+		"  -o, --output PATH      output dataset (required)\n"
+		"  -l, --lock PATH        machine-wide lock file (default $MODLAT_LOCK or\n"
+		"                         /tmp/modlat-bench.lock)\n"
+		"  -q, --quiet            no progress on stderr\n"
+		"  -h, --help             this help\n"
+		"  -V, --version          print the version\n");
+}
+
+static void fmt_time(double s, char *buf, size_t len)
+{
+	if (s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 60)
+		snprintf(buf, len, "%.0fs", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
+	else
+		snprintf(buf, len, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
+}
+
+struct show {
+	const char *label;
+	int tty;
+};
+
+static void progress(const struct bench_progress *p, void *user)
+{
+	const struct show *s = user;
+	static double last_line;
+	char eta[32], el[32];
+
+	fmt_time(p->eta_s, eta, sizeof(eta));
+	fmt_time(p->elapsed_s, el, sizeof(el));
+	if (s->tty)
+		fprintf(stderr, "\rbench: %s: %zu/%zu (%3.0f%%) elapsed %s, ETA %s   ", s->label,
+			p->done, p->total, 100.0 * (double)p->done / (double)p->total, el, eta);
+	else if (p->elapsed_s - last_line >= 10 || p->done == p->total) {
+		/* a log, not a terminal: a line every 10 s */
+		last_line = p->elapsed_s;
+		fprintf(stderr, "bench: %s: %zu/%zu (%.0f%%) elapsed %s, ETA %s\n", s->label,
+			p->done, p->total, 100.0 * (double)p->done / (double)p->total, el, eta);
+	}
+}
+
+static double epoch_s(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + 1e-6 * (double)tv.tv_usec;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "experiment", required_argument, 0, 'e' }, { "env", required_argument, 0, 'E' },
+		{ "output", required_argument, 0, 'o' },     { "lock", required_argument, 0, 'l' },
+		{ "quiet", no_argument, 0, 'q' },            { "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
+	};
+	const char *exp_path = NULL, *env = "static", *out = NULL, *lock_path = NULL, *gen_path;
+	char err[ERR_LEN], journal[4200], key[256], sum[17], label[64];
+	struct bench_totals tot;
+	struct experiment x;
+	struct dataset gen, ds;
+	struct sigaction sa;
+	struct show show;
+	struct bench_job job;
+	double from;
+	int c, quiet = 0, lockfd, rc;
+
+	while ((c = getopt_long(argc, argv, "e:E:o:l:qhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e': exp_path = optarg; break;
+		case 'E': env = optarg; break;
+		case 'o': out = optarg; break;
+		case 'l': lock_path = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("bench (modlat) %s\n", MODLAT_VERSION); return 0;
+		default: fprintf(stderr, "bench: try 'bench --help'\n"); return 2;
+		}
+	}
+	if (!exp_path || !out || optind != argc - 1) {
+		fprintf(stderr, "bench: need --experiment, -o and one GEN file; try 'bench --help'\n");
+		return 2;
+	}
+	if (strcmp(env, "static") && strcmp(env, "dynamic")) {
+		fprintf(stderr, "bench: unknown environment '%s', expected static or dynamic\n", env);
+		return 2;
+	}
+	gen_path = argv[optind];
+	h5_quiet();
+	if (check_output_dir(out, err) < 0 || experiment_load(&x, exp_path, err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	if (!experiment_has_env(&x, env)) {
+		fprintf(stderr, "bench: %s: environment '%s' is not part of the experiment\n",
+			exp_path, env);
+		return 1;
+	}
+	if (dataset_read(&gen, gen_path, GEN_FORMAT, GEN_VERSION, err) < 0 ||
+	    file_checksum(gen_path, sum, err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		experiment_release(&x);
+		return 1;
+	}
+
+	if (!lock_path)
+		lock_path = lock_default_path();
+	rc = lock_try(lock_path, 1, &lockfd, err);
+	if (rc == 1) {
+		if (!quiet)
+			fprintf(stderr, "bench: another measurement holds %s; waiting for it\n",
+				lock_path);
+		rc = lock_wait(lockfd, 1, err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	snprintf(journal, sizeof(journal), "%s.journal", out);
+	snprintf(key, sizeof(key), "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu", sum, env,
+		 x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs, x.bench.fuse_relu,
+		 x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
+		 (unsigned long long)x.seed);
+	snprintf(label, sizeof(label), "%s %s", attrs_str(&gen.attrs, "module") ?: "?", env);
+	show.label = label;
+	show.tty = isatty(2);
+	job = (struct bench_job){ &gen, &x, env, journal, key, quiet ? NULL : progress, &show,
+				  &stop };
+	from = epoch_s();
+	rc = bench_measure(&job, &ds, &tot, err);
+	if (show.tty && !quiet)
+		fputc('\n', stderr);
+	if (rc == 0 && (attrs_set_num(&ds.attrs, "measured_from", from, err) < 0 ||
+			attrs_set_num(&ds.attrs, "measured_to", epoch_s(), err) < 0 ||
+			dataset_write(&ds, out, DATASET_FORMAT, DATASET_VERSION, err) < 0))
+		rc = -1;
+	lock_release(lockfd);
+	if (rc == 1) {
+		fprintf(stderr, "bench: interrupted; finished samples are kept in %s, rerun to resume\n",
+			journal);
+		dataset_release(&gen);
+		experiment_release(&x);
+		return 130;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "bench: %s: %s\n", gen_path, err);
+		dataset_release(&gen);
+		experiment_release(&x);
+		return 1;
+	}
+	unlink(journal);
+	if (!quiet)
+		fprintf(stderr,
+			"bench: %s: %zu samples (%zu resumed), %.1f s on samples, %.1f s in timed runs "
+			"(%.1f%% overhead) -> %s\n",
+			label, ds.n, tot.resumed, tot.total_s, tot.timed_s,
+			tot.total_s > 0 ? 100.0 * (1.0 - tot.timed_s / tot.total_s) : 0.0, out);
+	dataset_release(&ds);
+	dataset_release(&gen);
+	experiment_release(&x);
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* The experiment parser: good files, and one message per kind of bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "err.h"
+#include "unit.h"
+
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", unit_tmpdir(), name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_defaults_and_overrides(void)
+{
+	const char *p = write_ini("good.ini", "[experiment]\nseed = 5\nenvironments = static\n"
+					      "[sampling]\nbatch = 2..8\nhw = 7, 14\n"
+					      "[maxpool]\ncount = 50\nkernel = 3\n"
+					      "[rf.conv]\ntrees = 10\n");
+	char err[ERR_LEN];
+	struct experiment x;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(x.seed, 5);
+	CU_ASSERT_EQUAL(x.n_env, 1);
+	CU_ASSERT(experiment_has_env(&x, "static"));
+	CU_ASSERT(!experiment_has_env(&x, "dynamic"));
+	CU_ASSERT_EQUAL(x.split[0], 7);
+	CU_ASSERT_EQUAL(x.split[2], 2);
+	/* paper defaults: conv family 10000, others 2000 */
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].count, 10000);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_BN].count, 2000);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].count, 50);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.n, 1);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.v[0], 3);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].kernel.n, 5);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[0], 2);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[1], 8);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_BN].hw.n, 2);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_BN].hw.v[1], 14);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cin[1], 512);
+	CU_ASSERT_EQUAL(x.bench.runs, 10);
+	CU_ASSERT_STRING_EQUAL(config_find(&x.raw, "rf.conv", "trees")->value, "10");
+	experiment_release(&x);
+}
+
+/* Each bad file must fail with a message that contains `want`. */
+static void expect_bad(const char *name, const char *text, const char *want)
+{
+	const char *p = write_ini(name, text);
+	char err[ERR_LEN] = "";
+	struct experiment x;
+
+	CU_ASSERT_EQUAL(experiment_load(&x, p, err), -1);
+	if (!strstr(err, want))
+		fprintf(stderr, "\n  message '%s' lacks '%s'\n", err, want);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+}
+
+static void test_bad_inputs(void)
+{
+	expect_bad("b1.ini", "[experiment]\nseed = 1\n[nonsense]\nx = 1\n",
+		   "b1.ini:3: unknown section '[nonsense]'");
+	expect_bad("b2.ini", "[bench]\nthreads = 2\nthread = 2\n",
+		   "b2.ini:3: unknown key 'thread' in section '[bench]'");
+	expect_bad("b3.ini", "[sampling]\nbatch = 64..1\n", "b3.ini:2: [sampling] batch = '64..1'");
+	expect_bad("b4.ini", "[conv]\ncount = 0\n", "b4.ini:2: [conv] count = '0'");
+	expect_bad("b5.ini", "[conv]\ncount = -5\n", "b5.ini:2");
+	expect_bad("b6.ini", "[bench]\nruns = ten\n", "b6.ini:2: [bench] runs = 'ten': expected");
+	expect_bad("b7.ini", "[experiment]\nmodules = conv, convolution\n",
+		   "unknown module 'convolution'");
+	expect_bad("b8.ini", "[experiment]\nenvironments = static, windy\n", "b8.ini:2");
+	expect_bad("b9.ini", "[sampling]\nhw = 7,x\n", "b9.ini:2: [sampling] hw");
+	expect_bad("b10.ini", "[dynamic]\nduty = 1.5\n", "b10.ini:2: [dynamic] duty");
+	expect_bad("b11.ini", "[experiment\nseed = 1\n", "b11.ini:1: not valid INI syntax");
+	expect_bad("b12.ini", "[rf.convolution]\ntrees = 1\n", "unknown section");
+}
+
+static void test_missing_folder(void)
+{
+	char err[ERR_LEN] = "";
+	struct experiment x;
+
+	CU_ASSERT_EQUAL(experiment_load(&x, "/nonexistent/experiment", err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/experiment: experiment not found"));
+}
+
+static void test_fragment_is_stable(void)
+{
+	/* the gen fragment of bn ignores settings only conv reads */
+	const char *a = write_ini("fa.ini", "[sampling]\ncount = 9\n[conv]\nkernel = 3\n");
+	char err[ERR_LEN], *ba = NULL, *bb = NULL;
+	size_t la = 0, lb = 0;
+	struct experiment x, y;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, a, err), 0);
+	f = open_memstream(&ba, &la);
+	experiment_write_gen(&x, MODULE_BN, f);
+	fclose(f);
+	a = write_ini("fb.ini", "[sampling]\ncount = 9\n[conv]\nkernel = 5\n");
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&y, a, err), 0);
+	f = open_memstream(&bb, &lb);
+	experiment_write_gen(&y, MODULE_BN, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(la, lb);
+	CU_ASSERT(la == lb && !memcmp(ba, bb, la));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ba, "count = 9"));
+	free(ba);
+	free(bb);
+	experiment_release(&x);
+	experiment_release(&y);
+}
+
+UNIT_SUITE("config", UNIT_TEST(test_defaults_and_overrides), UNIT_TEST(test_bad_inputs),
+	   UNIT_TEST(test_missing_folder), UNIT_TEST(test_fragment_is_stable));
