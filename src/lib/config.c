@@ -148,7 +148,7 @@ static int load_file(struct config *c, const char *path, char *err)
 	rc = ini_parse_stream(read_line, &ctx, on_entry, &ctx);
 	fclose(f);
 	/* inih goes on after a syntax error: report whichever came first */
-	if (rc > 0 && (!ctx.failed || rc <= ctx.failed))
+	if (rc > 0 && (!ctx.failed || rc < ctx.failed))
 		return err_set(err, "%s:%d: not valid INI syntax", path, rc);
 	if (ctx.failed)
 		return -1;
