@@ -69,7 +69,7 @@ static void expect_bad(const char *name, const char *text, const char *want)
 static void test_bad_inputs(void)
 {
 	expect_bad("b1.ini", "[experiment]\nseed = 1\n[nonsense]\nx = 1\n",
-		   "b1.ini:3: unknown section '[nonsense]'");
+		   "b1.ini:4: unknown section '[nonsense]'");
 	expect_bad("b2.ini", "[bench]\nthreads = 2\nthread = 2\n",
 		   "b2.ini:3: unknown key 'thread' in section '[bench]'");
 	expect_bad("b3.ini", "[sampling]\nbatch = 64..1\n", "b3.ini:2: [sampling] batch = '64..1'");
