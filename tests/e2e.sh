@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# End-to-end tests: the real executables through the real Makefile on the
+# smoke experiment, in a scratch folder. Prints "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+T=$(mktemp -d /tmp/modlat-e2e.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export MODLAT_LOCK=$T/bench.lock
+pass=0
+fail=0
+ok() { echo "  ok: $1"; pass=$((pass + 1)); }
+no() { echo "  FAIL: $1"; fail=$((fail + 1)); }
+check() { local d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else no "$d"; fi; }
+# an attribute of the root group, as text
+attr() { h5dump -m %.6f -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"'; }
+# running (a zombie is dead: some init processes never reap it)
+alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [[ $s != Z* ]]; }
+dims() { h5dump -H -d "/$2" "$1" 2>/dev/null | sed -n 's/.*SIMPLE { ( \([0-9, ]*\) ).*/\1/p'; }
+
+mkdir -p "$T/experiments"
+cp -r experiments/smoke "$T/experiments/"
+M=(make --no-print-directory EXP=smoke "EXPDIR=$T/experiments" "DATA=$T/data" QUIET=--quiet)
+D=$T/data/smoke
+MODULES="conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool"
+
+echo "e2e: datasets of the smoke experiment"
+start=$(date +%s)
+if "${M[@]}" datasets >"$T/make1.log" 2>&1; then ok "make datasets EXP=smoke"; else
+	no "make datasets EXP=smoke"; tail -5 "$T/make1.log"; fi
+echo "  (gen + bench of 9 modules x 2 environments: $(($(date +%s) - start)) s)"
+good=1
+for env in static dynamic; do
+	for m in $MODULES; do
+		f=$D/$env/$m.h5
+		[ "$(attr "$f" format)" = modlat-dataset ] &&
+			[ "$(attr "$f" module)" = "$m" ] &&
+			[ "$(attr "$f" environment)" = "$env" ] &&
+			[ "$(attr "$f" backend)" = onednn ] &&
+			[ -n "$(attr "$f" backend_version)" ] && [ -n "$(attr "$f" host_cpu)" ] &&
+			[ "$(dims "$f" latency_ms)" = 30 ] &&
+			[ "$(dims "$f" latency_runs_ms)" = "30, 5" ] &&
+			h5dump -d /feature_kind "$f" | grep -q measurable || { good=0; echo "    bad: $f"; }
+	done
+done
+[ $good = 1 ] && ok "18 datasets carry the contract (h5dump)" || no "18 datasets carry the contract"
+check "latencies are positive" bash -c "h5dump -d /latency_ms '$D/static/conv.h5' | grep -q '(0):'"
+check "a second make is a no-op (make -q)" "${M[@]}" -q datasets
+out=$("${M[@]}" datasets 2>&1)
+[ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make runs no recipe" || no "a second make runs no recipe"
+
+echo "e2e: a settings change reruns only what reads it"
+printf '\n[maxpool]\ncount = 20\n' >>"$T/experiments/smoke/experiment.ini"
+plan=$("${M[@]}" -n datasets 2>/dev/null | grep -E '^bin/(gen|bench)' || true)
+if [ "$(grep -c . <<<"$plan")" = 3 ] && grep -q 'gen.*maxpool' <<<"$plan" &&
+	[ "$(grep -c 'bench.*maxpool' <<<"$plan")" = 2 ]; then
+	ok "maxpool's count reruns its gen and both benches only"
+else
+	no "maxpool's count reruns its gen and both benches only"; echo "$plan"
+fi
+"${M[@]}" datasets >/dev/null 2>&1
+[ "$(dims "$D/static/maxpool.h5" latency_ms)" = 20 ] && ok "maxpool remeasured with 20 samples" ||
+	no "maxpool remeasured with 20 samples"
+printf '\n[dynamic]\nduty = 0.3\n' >>"$T/experiments/smoke/experiment.ini"
+plan=$("${M[@]}" -n datasets 2>/dev/null | grep -E '^bin/(gen|bench)' || true)
+if [ "$(grep -c . <<<"$plan")" = 9 ] && [ "$(grep -c -- '--env dynamic' <<<"$plan")" = 9 ]; then
+	ok "the load's duty cycle reruns the 9 dynamic benches only"
+else
+	no "the load's duty cycle reruns the 9 dynamic benches only"; echo "$plan"
+fi
+
+echo "e2e: an interrupted bench resumes"
+X=$T/resume.ini
+cat >"$X" <<'INI'
+[experiment]
+seed = 3
+environments = static
+[bench]
+warmup = 1
+runs = 5
+[conv]
+count = 300
+batch = 1..8
+cin = 16..64
+cout = 16..64
+hw = 28,14
+kernel = 3
+stride = 1
+INI
+bin/gen -q -e "$X" conv -o "$T/r.gen.h5"
+bin/bench -q -e "$X" "$T/r.gen.h5" -o "$T/r.h5" &
+pid=$!
+# wait until some samples are journaled, then pull the plug
+for _ in $(seq 200); do
+	[ -f "$T/r.h5.journal" ] && [ "$(stat -c %s "$T/r.h5.journal")" -gt 4000 ] && break
+	sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ ! -e "$T/r.h5" ] && [ -s "$T/r.h5.journal" ] && ok "kill -9 leaves no dataset, a journal" ||
+	no "kill -9 leaves no dataset, a journal"
+log=$(bin/bench -e "$X" "$T/r.gen.h5" -o "$T/r.h5" 2>&1)
+resumed=$(sed -n 's/.*(\([0-9]*\) resumed).*/\1/p' <<<"$log" | tail -1)
+[ -n "$resumed" ] && [ "$resumed" -gt 0 ] && [ "$resumed" -lt 300 ] &&
+	ok "the rerun resumed $resumed finished samples" || no "the rerun resumed (log: $log)"
+[ "$(dims "$T/r.h5" latency_ms)" = 300 ] && [ ! -e "$T/r.h5.journal" ] &&
+	ok "the resumed dataset has all 300 samples" || no "the resumed dataset has all 300 samples"
+# the dynamic environment's load process dies with a killed bench
+sed 's/^environments = static/environments = dynamic/' "$X" >"$T/dyn.ini"
+bin/bench -q -e "$T/dyn.ini" --env dynamic "$T/r.gen.h5" -o "$T/d.h5" &
+pid=$!
+for _ in $(seq 100); do kids=$(pgrep -P $pid); [ -n "$kids" ] && break; sleep 0.05; done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+sleep 0.5
+if [ -n "$kids" ] && ! alive "$kids"; then ok "the background load dies with its bench (kill -9)"
+else no "the background load dies with its bench (kill -9) (load pid '$kids')"; fi
+bin/bench -q -e "$T/dyn.ini" --env dynamic "$T/r.gen.h5" -o "$T/d.h5" &
+pid=$!
+for _ in $(seq 100); do kids=$(pgrep -P $pid); [ -n "$kids" ] && break; sleep 0.05; done
+kill -INT $pid 2>/dev/null
+wait $pid; rc=$?
+sleep 0.2
+if [ -n "$kids" ] && [ $rc = 130 ] && ! alive "$kids" && [ ! -e "$T/d.h5" ]; then
+	ok "Ctrl-C stops bench and its load, exit 130, no dataset"
+else no "Ctrl-C stops bench and its load (rc $rc, load '$kids')"; fi
+
+echo "e2e: two benches never overlap"
+bin/gen -q -e "$X" conv -o "$T/o.gen.h5"
+bin/bench -e "$X" "$T/r.gen.h5" -o "$T/o1.h5" 2>"$T/o1.log" &
+p1=$!
+sleep 0.2
+bin/bench -e "$X" "$T/o.gen.h5" -o "$T/o2.h5" 2>"$T/o2.log" &
+p2=$!
+wait $p1 $p2
+a0=$(attr "$T/o1.h5" measured_from) a1=$(attr "$T/o1.h5" measured_to)
+b0=$(attr "$T/o2.h5" measured_from) b1=$(attr "$T/o2.h5" measured_to)
+if [ -n "$a0" ] && [ -n "$b0" ] && awk -v a0="$a0" -v a1="$a1" -v b0="$b0" -v b1="$b1" 'BEGIN { exit !(a1 <= b0 || b1 <= a0) }'; then
+	ok "measurement intervals are disjoint ($a0..$a1, $b0..$b1)"
+else
+	no "measurement intervals are disjoint ($a0..$a1, $b0..$b1)"
+fi
+grep -q 'waiting' "$T/o2.log" && ok "the second bench said it waits" || no "the second bench said it waits"
+
+echo "e2e: bad input gets one line and no output"
+# usage: bad_case DESCRIPTION OUTPUT COMMAND...
+bad_case() {
+	local d=$1 o=$2; shift 2
+	local e rc
+	e=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -ne 0 ] && [ "$(grep -c . <<<"$e")" = 1 ] && [ ! -e "$o" ] && ! ls "$o".tmp.* >/dev/null 2>&1; then
+		ok "$d: $e"
+	else
+		no "$d (rc $rc, '$e')"
+	fi
+}
+printf 'batch,cin\n1,2\n' >"$T/foreign.h5"
+head -c 3000 "$D/conv.gen.h5" >"$T/cut.gen.h5"
+printf '[sampling]\nbatch = 9..2\n' >"$T/badrange.ini"
+printf '[bench]\nruns = 0\n' >"$T/badcount.ini"
+printf '[bench]\nrunz = 3\n' >"$T/badkey.ini"
+bad_case "unknown module" "$T/x.h5" bin/gen -e "$X" convolution -o "$T/x.h5"
+bad_case "missing experiment" "$T/x.h5" bin/gen -e "$T/nope" conv -o "$T/x.h5"
+bad_case "range lo > hi" "$T/x.h5" bin/gen -e "$T/badrange.ini" conv -o "$T/x.h5"
+bad_case "count of 0" "$T/x.h5" bin/bench -e "$T/badcount.ini" "$D/conv.gen.h5" -o "$T/x.h5"
+bad_case "unknown key" "$T/x.h5" bin/bench -e "$T/badkey.ini" "$D/conv.gen.h5" -o "$T/x.h5"
+bad_case "not a modlat file" "$T/x.h5" bin/bench -e "$X" "$T/foreign.h5" -o "$T/x.h5"
+bad_case "truncated gen file" "$T/x.h5" bin/bench -e "$X" "$T/cut.gen.h5" -o "$T/x.h5"
+bad_case "dataset given as gen file" "$T/x.h5" bin/bench -e "$X" "$D/static/conv.h5" -o "$T/x.h5"
+bad_case "unwritable output folder" "/nonexistent/x.h5" bin/gen -e "$X" conv -o /nonexistent/x.h5
+bad_case "unknown environment" "$T/x.h5" bin/bench -e "$X" --env windy "$D/conv.gen.h5" -o "$T/x.h5"
+
+echo "e2e: every command answers --help and --version"
+good=1
+for b in bin/*; do
+	"$b" --help | grep -q usage && "$b" --version | grep -q modlat || { good=0; echo "    $b"; }
+done
+[ $good = 1 ] && ok "--help and --version" || no "--help and --version"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
