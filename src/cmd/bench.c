@@ -197,9 +197,11 @@ int main(int argc, char **argv)
 	if (!quiet)
 		fprintf(stderr,
 			"bench: %s: %zu samples (%zu resumed), %.1f s on samples, %.1f s in timed runs "
-			"(%.1f%% overhead) -> %s\n",
+			"(%.1f%% overhead; this run: setup %.1f s, warm-up %.1f s, checkpoints %.1f s) "
+			"-> %s\n",
 			label, ds.n, tot.resumed, tot.total_s, tot.timed_s,
-			tot.total_s > 0 ? 100.0 * (1.0 - tot.timed_s / tot.total_s) : 0.0, out);
+			tot.total_s > 0 ? 100.0 * (1.0 - tot.timed_s / tot.total_s) : 0.0, tot.setup_s,
+			tot.warmup_s, tot.journal_s, out);
 	dataset_release(&ds);
 	dataset_release(&gen);
 	experiment_release(&x);

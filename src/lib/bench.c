@@ -175,33 +175,39 @@ static int stamp(struct dataset *out, const struct bench_job *job, const struct 
 	return 0;
 }
 
-/* Measures one sample; fills rec (runs into rec->runs_ms). */
+/* Measures one sample; fills rec (runs into rec->runs_ms) and adds to t's
+ * breakdown. */
 static int measure_one(const struct backend_ops *b, void *ctx, const struct module_shape *sh,
 		       const struct bench_settings *bs, struct sysstat *ss,
-		       struct journal_record *rec, char *err)
+		       struct journal_record *rec, struct bench_totals *t, char *err)
 {
-	double t0 = now_s(), t1;
+	double t0 = now_s(), tw, tt, tr;
 	void *inst = NULL;
 	int k;
 
 	if (sysstat_read(ss, &rec->mem_avail, &rec->util, err) < 0 ||
 	    b->prepare(ctx, sh, &inst, err) < 0)
 		return -1;
+	tw = now_s();
 	for (k = 0; k < bs->warmup; k++)
 		if (b->run(inst, err) < 0)
 			goto fail;
+	tt = now_s();
 	rec->timed_s = 0;
 	for (k = 0; k < bs->runs; k++) {
-		double a = now_s();
+		double a = now_s(), z;
 
 		if (b->run(inst, err) < 0)
 			goto fail;
-		t1 = now_s();
-		rec->runs_ms[k] = (t1 - a) * 1e3;
-		rec->timed_s += t1 - a;
+		z = now_s();
+		rec->runs_ms[k] = (z - a) * 1e3;
+		rec->timed_s += z - a;
 	}
+	tr = now_s();
 	b->release(inst);
 	rec->total_s = now_s() - t0;
+	t->setup_s += (tw - t0) + (now_s() - tr);
+	t->warmup_s += tt - tw;
 	return 0;
 fail:
 	b->release(inst);
@@ -223,7 +229,7 @@ int bench_measure(const struct bench_job *job, struct dataset *out, struct bench
 	const char *mname = attrs_str(&job->gen->attrs, "module");
 	void *ctx = NULL;
 	pid_t load = 0;
-	double start = now_s(), last = start;
+	double start = now_s(), last = start, tj;
 	size_t i, session_done = 0;
 	int status = -1;
 
@@ -263,15 +269,19 @@ int bench_measure(const struct bench_job *job, struct dataset *out, struct bench
 		}
 		rec.index = i;
 		if (bench_shape(job->gen, i, m, &sh, err) < 0 ||
-		    measure_one(b, ctx, &sh, bs, &ss, &rec, err) < 0) {
+		    measure_one(b, ctx, &sh, bs, &ss, &rec, t, err) < 0) {
 			char msg[ERR_LEN];
 
 			snprintf(msg, sizeof(msg), "sample %zu", i);
 			err_prefix(err, msg);
 			goto done;
 		}
+		tj = now_s();
 		if (journal_append(&j, &rec, err) < 0)
 			goto done;
+		/* the checkpoint is part of the sample's cost */
+		rec.total_s += now_s() - tj;
+		t->journal_s += now_s() - tj;
 		store(&rc, &rec);
 		session_done++;
 		if (job->progress && (now_s() - last >= 0.5 || rc.ndone == out->n)) {

@@ -25,6 +25,10 @@ struct bench_totals {
 	double timed_s;  /* inside timed runs, over all samples (resumed included) */
 	double total_s;  /* spent on the samples, everything included */
 	size_t resumed;  /* samples taken from the journal */
+	/* this session's breakdown of total_s (resumed samples not included) */
+	double setup_s;   /* reading M and U, building and releasing the module */
+	double warmup_s;  /* untimed warm-up runs */
+	double journal_s; /* checkpointing finished samples */
 };
 
 struct bench_job {
