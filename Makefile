@@ -61,15 +61,16 @@ LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 CORE_LIB := err rng h5io dataset config module util lock
 GEN_LIB := sample
 BENCH_LIB := backend backend_onednn sysstat journal load bench
+IMPORT_LIB := csv import
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
-MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB),$(ALL_LIB))
+MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
 BINS := $(patsubst %,bin/%,$(COMMANDS))
 # which library groups each command links
-cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),) \
-	$(if $(filter bench,$(1)),$(BENCH_LIB),$(if $(filter gen split-config,$(1)),,$(MODEL_LIB)))
+cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),$(if \
+	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(MODEL_LIB))))
 
 all: $(BINS)
 
@@ -108,7 +109,7 @@ D := $(DATA)/$(EXP)
 CFG := $(D)/cfg
 EXP_MODULES :=
 EXP_ENVS :=
-PIPELINE_GOALS := datasets tables $(DATA)/%
+PIPELINE_GOALS := datasets models evals tables $(DATA)/%
 ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
 $(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
@@ -136,9 +137,32 @@ $(D)/$(1):
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call bench_rule,$(e))))
 
-.PHONY: datasets tables
+# ---- models and evaluations --------------------------------------------
+# variant -> fitting command and options; the fragment is the base RM's
+RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop
+rm_base = $(firstword $(subst -, ,$(1)))
+rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
+	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)
+
+MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(D)/$(e)/models/$(m).$(v).h5)))
+EVALS := $(subst /models/,/evals/,$(MODELS))
+
+# Fits and evaluations may run on a cluster: $(SRUN) prefixes them. They
+# take the bench lock shared, so they never run during a measurement here.
+define model_rule
+$(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini bin/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
+	$(SRUN) bin/fit-$(call rm_base,$(3)) $(QUIET) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
+$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 bin/evaluate | $(D)/$(1)/evals
+	$(SRUN) bin/evaluate $(QUIET) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+endef
+$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(eval $(call model_rule,$(e),$(m),$(v))))))
+$(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
+
+.PHONY: datasets models evals tables
 datasets: $(DATASETS)
-tables: datasets
+models: $(MODELS)
+evals: $(EVALS)
+tables: evals
 
 # ---------------------------------------------------------------------------
 # Tests

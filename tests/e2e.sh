@@ -68,6 +68,38 @@ else
 	no "the load's duty cycle reruns the 9 dynamic benches only"; echo "$plan"
 fi
 
+echo "e2e: every regression model fits and evaluates"
+start=$(date +%s)
+if "${M[@]}" evals >"$T/make2.log" 2>&1; then ok "make evals EXP=smoke"; else
+	no "make evals EXP=smoke"; tail -5 "$T/make2.log"; fi
+echo "  (9 variants x 9 modules x 2 environments: $(($(date +%s) - start)) s)"
+n=$(ls "$D"/*/models/*.h5 2>/dev/null | wc -l)
+[ "$n" = 162 ] && ok "162 models" || no "162 models (found $n)"
+good=1
+for f in "$D"/static/evals/conv.*.h5; do
+	case $f in *.tps.h5) continue ;; esac
+	[ "$(attr "$f" format)" = modlat-eval ] && [ -n "$(attr "$f" test_p20)" ] &&
+		[ -n "$(attr "$f" noise_test_p20)" ] || { good=0; echo "    bad: $f"; }
+done
+[ $good = 1 ] && ok "evaluations carry metrics and the noise ceiling" || no "evaluations carry metrics"
+[ -n "$(attr "$D/static/evals/conv.rf.tps.h5" tps_ms)" ] && ok "timings in their own file" ||
+	no "timings in their own file"
+check "nothing left to do after evals (make -q)" "${M[@]}" -q evals
+bin/fit-medn -q -e "$D/cfg/fit.conv.medn.ini" "$D/static/conv.h5" -o "$T/again.h5"
+check "a refit gives the same bytes" cmp "$T/again.h5" "$D/static/models/conv.medn.h5"
+printf '\n[medn.conv]\nweight = 50\n' >>"$T/experiments/smoke/experiment.ini"
+plan=$("${M[@]}" -n evals 2>/dev/null | grep -E "^bin/(fit|evaluate)" || true)
+if [ "$(grep -c . <<<"$plan")" = 20 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 10 ] &&
+	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 10 ]; then
+	ok "conv's MEDN weight refits conv's 5 MEDN variants (x2 environments) only"
+else
+	no "conv's MEDN weight refits conv's MEDN variants only"; echo "$plan" | head
+fi
+"${M[@]}" evals >/dev/null 2>&1
+bad_fit=$(bin/evaluate "$D/static/models/conv.rf.h5" "$D/static/bn.h5" -o "$T/x.h5" 2>&1)
+[ $? -ne 0 ] && [ ! -e "$T/x.h5" ] && grep -q "module 'conv', the dataset of 'bn'" <<<"$bad_fit" &&
+	ok "a model against another module's dataset: $bad_fit" || no "model against other module ($bad_fit)"
+
 echo "e2e: an interrupted bench resumes"
 X=$T/resume.ini
 cat >"$X" <<'INI'
@@ -167,6 +199,13 @@ bad_case "not a modlat file" "$T/x.h5" bin/bench -e "$X" "$T/foreign.h5" -o "$T/
 bad_case "truncated gen file" "$T/x.h5" bin/bench -e "$X" "$T/cut.gen.h5" -o "$T/x.h5"
 bad_case "dataset given as gen file" "$T/x.h5" bin/bench -e "$X" "$D/static/conv.h5" -o "$T/x.h5"
 bad_case "unwritable output folder" "/nonexistent/x.h5" bin/gen -e "$X" conv -o /nonexistent/x.h5
+printf '[rf]\ntreez = 3\n' >"$T/badrm.ini"
+printf '[medn]\nencoder = 64,x\n' >"$T/badrm2.ini"
+bad_case "unknown RM setting" "$T/x.h5" bin/fit-rf -e "$T/badrm.ini" "$D/static/conv.h5" -o "$T/x.h5"
+bad_case "bad MEDN widths" "$T/x.h5" bin/fit-medn -e "$T/badrm2.ini" "$D/static/conv.h5" -o "$T/x.h5"
+bad_case "unknown feature set" "$T/x.h5" bin/fit-lr -e "$X" --features most "$D/static/conv.h5" -o "$T/x.h5"
+bad_case "fit on a gen file" "$T/x.h5" bin/fit-lr -e "$X" "$D/conv.gen.h5" -o "$T/x.h5"
+bad_case "evaluate a dataset as model" "$T/x.h5" bin/evaluate "$D/static/conv.h5" "$D/static/conv.h5" -o "$T/x.h5"
 bad_case "unknown environment" "$T/x.h5" bin/bench -e "$X" --env windy "$D/conv.gen.h5" -o "$T/x.h5"
 
 echo "e2e: every command answers --help and --version"

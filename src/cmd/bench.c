@@ -142,16 +142,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (!lock_path)
-		lock_path = lock_default_path();
-	rc = lock_try(lock_path, 1, &lockfd, err);
-	if (rc == 1) {
-		if (!quiet)
-			fprintf(stderr, "bench: another measurement holds %s; waiting for it\n",
-				lock_path);
-		rc = lock_wait(lockfd, 1, err);
-	}
-	if (rc < 0) {
+	if (lock_path)
+		setenv("MODLAT_LOCK", lock_path, 1);
+	lockfd = lock_take(1, "bench", quiet, err);
+	if (lockfd < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		return 1;
 	}

@@ -23,6 +23,7 @@ static const char *const rm_names[] = { "lr", "rf", "mlp", "medn", "lop", NULL }
 static const char *const rm_keys[] = { "trees",  "max_depth", "max_features", "min_samples_split",
 				       "min_samples_leaf", "bootstrap", "threads", "hidden",
 				       "encoder", "weight", "epochs", "lr", "batch", "target",
+				       "activation",
 				       NULL };
 
 static int in_list(const char *s, const char *const *list)

@@ -1,6 +1,7 @@
 #include "lock.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +46,19 @@ void lock_release(int fd)
 		flock(fd, LOCK_UN);
 		close(fd);
 	}
+}
+
+int lock_take(int exclusive, const char *who, int quiet, char *err)
+{
+	const char *path = lock_default_path();
+	int fd, rc = lock_try(path, exclusive, &fd, err);
+
+	if (rc == 1) {
+		if (!quiet)
+			fprintf(stderr, "%s: a measurement holds %s; waiting for it\n", who, path);
+		rc = lock_wait(fd, exclusive, err);
+		if (rc < 0)
+			close(fd);
+	}
+	return rc < 0 ? -1 : fd;
 }

@@ -15,5 +15,8 @@ int lock_try(const char *path, int exclusive, int *fd, char *err);
 /* Waits for the lock on fd. */
 int lock_wait(int fd, int exclusive, char *err);
 void lock_release(int fd);
+/* Takes the machine-wide lock (shared or exclusive), waiting for it; when it
+ * has to wait, says so on stderr unless quiet. Returns the fd or -1. */
+int lock_take(int exclusive, const char *who, int quiet, char *err);
 
 #endif

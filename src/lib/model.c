@@ -1,0 +1,447 @@
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "h5io.h"
+#include "param_set.h"
+
+static const char *const fs_names[] = { "all", "no-inferable", "no-measurable", "sampling" };
+/* LOP's inputs: ACTS, INP, FLOPs */
+static const char *const lop_inputs[] = { "out_size", "data_size", "flops" };
+
+int feature_set_from_name(const char *name, enum feature_set *fs)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(name, fs_names[i])) {
+			*fs = (enum feature_set)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *feature_set_name(enum feature_set fs)
+{
+	return (unsigned)fs < 4 ? fs_names[fs] : "?";
+}
+
+static int in_set(const char *kind, enum feature_set fs)
+{
+	switch (fs) {
+	case FEATURES_NO_INFERABLE: return strcmp(kind, "inferable") != 0;
+	case FEATURES_NO_MEASURABLE: return strcmp(kind, "measurable") != 0;
+	case FEATURES_SAMPLING: return !strcmp(kind, "sampling");
+	default: return 1;
+	}
+}
+
+void model_release(struct model *m)
+{
+	size_t j;
+
+	if (m->ops && m->rm)
+		m->ops->free(m->rm);
+	if (m->names)
+		for (j = 0; j < m->d; j++)
+			free(m->names[j]);
+	free(m->names);
+	free(m->lo);
+	free(m->range);
+	attrs_release(&m->attrs);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Picks the columns: the feature set's, or LOP's three. */
+static int pick_columns(struct model *m, const struct dataset *ds, enum feature_set fs,
+			int *cols, char *err)
+{
+	size_t j, d = 0;
+
+	if (m->ops->raw_inputs) {
+		for (j = 0; j < 3; j++) {
+			cols[j] = dataset_feature(ds, lop_inputs[j]);
+			if (cols[j] < 0)
+				return err_set(err, "feature '%s' is missing, %s needs it", lop_inputs[j],
+					       m->ops->name);
+		}
+		d = 3;
+	} else {
+		for (j = 0; j < ds->d; j++)
+			if (in_set(ds->kinds[j], fs)) {
+				if (d == MODEL_MAX_FEATURES)
+					return err_set(err, "more than %d features", MODEL_MAX_FEATURES);
+				cols[d++] = (int)j;
+			}
+		if (!d)
+			return err_set(err, "feature set '%s' leaves no feature", feature_set_name(fs));
+	}
+	m->d = d;
+	m->names = xcalloc(d, sizeof(char *), err);
+	if (!m->names)
+		return -1;
+	for (j = 0; j < d; j++)
+		if (!(m->names[j] = xstrdup(ds->names[cols[j]], err)))
+			return -1;
+	return 0;
+}
+
+/* Min-max scaler fitted on the training rows (train[ntrain] indices). */
+static int fit_scaler(struct model *m, const struct dataset *ds, const int *cols,
+		      const size_t *train, size_t ntrain, char *err)
+{
+	size_t i, j;
+
+	m->lo = xcalloc(m->d, sizeof(double), err);
+	m->range = xcalloc(m->d, sizeof(double), err);
+	if (!m->lo || !m->range)
+		return -1;
+	for (j = 0; j < m->d; j++) {
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (i = 0; i < ntrain; i++) {
+			double v = ds->features[train[i] * ds->d + cols[j]];
+
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		m->lo[j] = lo;
+		m->range[j] = hi - lo;
+	}
+	return 0;
+}
+
+/* x' for the RM from the raw values of the model's features. */
+static void transform(const struct model *m, const double *x, double *out)
+{
+	size_t j;
+
+	if (!m->lo) {
+		memcpy(out, x, m->d * sizeof(double));
+		return;
+	}
+	for (j = 0; j < m->d; j++)
+		out[j] = m->range[j] > 0 ? (x[j] - m->lo[j]) / m->range[j] : 0.0;
+}
+
+int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum feature_set fs,
+	      const struct rm_settings *s, char *err)
+{
+	int cols[MODEL_MAX_FEATURES];
+	size_t *train = NULL, ntrain = 0, i, j;
+	double *X = NULL, *y = NULL, raw[MODEL_MAX_FEATURES];
+	int rc = -1;
+
+	memset(m, 0, sizeof(*m));
+	m->ops = rm_find(rm);
+	if (!m->ops)
+		return err_set(err, "unknown regression model '%s'", rm);
+	if (!ds->latency_ms)
+		return err_set(err, "the dataset has no latencies");
+	m->target_log = s->target_log;
+	if (pick_columns(m, ds, fs, cols, err) < 0)
+		goto out;
+	train = xcalloc(ds->n, sizeof(size_t), err);
+	if (!train)
+		goto out;
+	for (i = 0; i < ds->n; i++)
+		if (ds->split[i] == SPLIT_TRAIN)
+			train[ntrain++] = i;
+	if (ntrain < m->d + 2) {
+		err_set(err, "%zu training rows, %s needs at least %zu for %zu features", ntrain, rm,
+			m->d + 2, m->d);
+		goto out;
+	}
+	if (!m->ops->raw_inputs && fit_scaler(m, ds, cols, train, ntrain, err) < 0)
+		goto out;
+	X = xcalloc(ntrain * m->d, sizeof(double), err);
+	y = xcalloc(ntrain, sizeof(double), err);
+	if (!X || !y)
+		goto out;
+	for (i = 0; i < ntrain; i++) {
+		for (j = 0; j < m->d; j++)
+			raw[j] = ds->features[train[i] * ds->d + cols[j]];
+		transform(m, raw, &X[i * m->d]);
+		y[i] = m->target_log ? log(ds->latency_ms[train[i]]) : ds->latency_ms[train[i]];
+	}
+	rc = m->ops->fit(X, y, ntrain, m->d, s, &m->rm, err);
+out:
+	free(train);
+	free(X);
+	free(y);
+	if (rc < 0)
+		model_release(m);
+	return rc;
+}
+
+double model_predict_one(const struct model *m, const double *x)
+{
+	double v[MODEL_MAX_FEATURES], p;
+
+	transform(m, x, v);
+	p = m->ops->predict_one(m->rm, v);
+	return m->target_log ? exp(p) : p;
+}
+
+int model_predict_dataset(const struct model *m, const struct dataset *ds, double *out,
+			  char *err)
+{
+	int cols[MODEL_MAX_FEATURES];
+	double raw[MODEL_MAX_FEATURES], *X;
+	size_t i, j;
+	int rc;
+
+	if (model_bind(m, ds, cols, err) < 0)
+		return -1;
+	X = xcalloc(ds->n * m->d, sizeof(double), err);
+	if (!X)
+		return -1;
+	for (i = 0; i < ds->n; i++) {
+		for (j = 0; j < m->d; j++)
+			raw[j] = ds->features[i * ds->d + cols[j]];
+		transform(m, raw, &X[i * m->d]);
+	}
+	rc = m->ops->predict(m->rm, X, ds->n, out, err);
+	free(X);
+	if (rc == 0 && m->target_log)
+		for (i = 0; i < ds->n; i++)
+			out[i] = exp(out[i]);
+	return rc;
+}
+
+int model_bind(const struct model *m, const struct dataset *ds, int *cols, char *err)
+{
+	const char *mm = attrs_str(&m->attrs, "module"), *dm = attrs_str(&ds->attrs, "module");
+	size_t j;
+
+	if (mm && dm && strcmp(mm, dm))
+		return err_set(err, "the model is of module '%s', the dataset of '%s'", mm, dm);
+	for (j = 0; j < m->d; j++) {
+		cols[j] = dataset_feature(ds, m->names[j]);
+		if (cols[j] < 0)
+			return err_set(err, "the dataset has no feature '%s', which the model uses",
+				       m->names[j]);
+	}
+	return 0;
+}
+
+static size_t value_bytes(const struct model *m)
+{
+	/* the networks hold float32 parameters (stored as float64 in the file) */
+	return !strcmp(m->ops->name, "mlp") || !strcmp(m->ops->name, "medn") ? 4 : 8;
+}
+
+size_t model_param_bytes(const struct model *m)
+{
+	struct param_set ps;
+	size_t i, n = 0;
+	char err[ERR_LEN];
+
+	param_set_init(&ps);
+	if (m->ops->save(m->rm, &ps, err) == 0)
+		for (i = 0; i < ps.n; i++)
+			n += ps.entries[i].shape[0] * ps.entries[i].shape[1];
+	param_set_release(&ps);
+	return n * value_bytes(m) + (m->lo ? 2 * m->d * sizeof(double) : 0);
+}
+
+/* ---- file -------------------------------------------------------------- */
+
+static int write_params(hid_t g, const struct param_set *ps, char *err)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		const struct param_entry *e = &ps->entries[i];
+		int rc = e->type == PARAM_F64
+				 ? h5_write_f64(g, e->name, e->rank, e->shape, e->data, err)
+				 : h5_write_i64(g, e->name, e->rank, e->shape, e->data, err);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int model_write(const struct model *m, const char *path, char *err)
+{
+	struct param_set ps;
+	struct h5_out out;
+	hid_t g = -1;
+	size_t i;
+
+	param_set_init(&ps);
+	if (m->ops->save(m->rm, &ps, err) < 0)
+		return -1;
+	if (h5_create(&out, path, MODEL_FORMAT, MODEL_VERSION, err) < 0) {
+		param_set_release(&ps);
+		return -1;
+	}
+	for (i = 0; i < m->attrs.n; i++) {
+		const struct attr *a = &m->attrs.a[i];
+		int rc = a->str ? h5_attr_write_str(out.file, a->name, a->str, err)
+			 : a->is_int ? h5_attr_write_i64(out.file, a->name, (int64_t)a->num, err)
+				     : h5_attr_write_f64(out.file, a->name, a->num, err);
+		if (rc < 0)
+			goto fail;
+	}
+	if (h5_attr_write_str(out.file, "rm", m->ops->name, err) < 0 ||
+	    h5_attr_write_str(out.file, "target", m->target_log ? "log" : "raw", err) < 0 ||
+	    h5_write_strings(out.file, "feature_names", m->d, m->names, err) < 0)
+		goto fail;
+	if (m->lo && (h5_write_f64(out.file, "scaler_min", 1, &m->d, m->lo, err) < 0 ||
+		      h5_write_f64(out.file, "scaler_range", 1, &m->d, m->range, err) < 0))
+		goto fail;
+	if (h5_group(out.file, "params", &g, err) < 0 || write_params(g, &ps, err) < 0)
+		goto fail;
+	H5Gclose(g);
+	param_set_release(&ps);
+	return h5_commit(&out, err);
+fail:
+	if (g > 0)
+		H5Gclose(g);
+	param_set_release(&ps);
+	h5_abort(&out);
+	return -1;
+}
+
+struct read_ctx {
+	struct param_set *ps;
+	char *err;
+	int failed;
+};
+
+static herr_t read_param(hid_t g, const char *name, const H5L_info_t *info, void *user)
+{
+	struct read_ctx *c = user;
+	hid_t ds = H5Dopen2(g, name, H5P_DEFAULT), t, sp;
+	size_t dims[2] = { 0, 1 };
+	int rank, rc;
+	void *data = NULL;
+
+	if (ds < 0)
+		goto bad;
+	t = H5Dget_type(ds);
+	sp = H5Dget_space(ds);
+	rank = H5Sget_simple_extent_ndims(sp);
+	H5Sclose(sp);
+	if (H5Tget_class(t) == H5T_INTEGER) {
+		rc = h5_read_i64(g, name, rank, dims, (int64_t **)&data, c->err);
+		if (rc == 0)
+			rc = param_set_add(c->ps, name, PARAM_I64, rank, dims[0], dims[1], data, c->err);
+	} else {
+		rc = h5_read_f64(g, name, rank, dims, (double **)&data, c->err);
+		if (rc == 0)
+			rc = param_set_add(c->ps, name, PARAM_F64, rank, dims[0], dims[1], data, c->err);
+	}
+	H5Tclose(t);
+	H5Dclose(ds);
+	free(data);
+	if (rc == 0)
+		return 0;
+	c->failed = 1;
+	return -1;
+bad:
+	err_set(c->err, "cannot read parameter '%s'", name);
+	c->failed = 1;
+	return -1;
+}
+
+struct attr_ctx {
+	struct attrs *a;
+	char *err;
+};
+
+static herr_t read_attr(hid_t loc, const char *name, const H5A_info_t *info, void *user)
+{
+	struct attr_ctx *c = user;
+	hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Aget_type(a);
+	H5T_class_t cls = H5Tget_class(t);
+	int rc = 0;
+
+	H5Tclose(t);
+	H5Aclose(a);
+	if (cls == H5T_STRING) {
+		char *v;
+
+		if ((rc = h5_attr_read_str(loc, name, &v, c->err)) == 0) {
+			rc = attrs_set_str(c->a, name, v, c->err);
+			free(v);
+		}
+	} else if (cls == H5T_INTEGER) {
+		int64_t v;
+
+		if ((rc = h5_attr_read_i64(loc, name, &v, c->err)) == 0)
+			rc = attrs_set_int(c->a, name, v, c->err);
+	} else {
+		double v;
+
+		if ((rc = h5_attr_read_f64(loc, name, &v, c->err)) == 0)
+			rc = attrs_set_num(c->a, name, v, c->err);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int model_read(struct model *m, const char *path, char *err)
+{
+	struct param_set ps;
+	struct read_ctx rc = { &ps, err, 0 };
+	struct attr_ctx ac = { &m->attrs, err };
+	const char *rm, *target;
+	hid_t f, g = -1;
+	size_t n;
+	hsize_t idx = 0;
+
+	memset(m, 0, sizeof(*m));
+	param_set_init(&ps);
+	if (h5_open(path, MODEL_FORMAT, MODEL_VERSION, &f, err) < 0)
+		return -1;
+	if (H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, NULL, read_attr, &ac) < 0)
+		goto fail;
+	rm = attrs_str(&m->attrs, "rm");
+	target = attrs_str(&m->attrs, "target");
+	if (!rm || !(m->ops = rm_find(rm)) || !target) {
+		err_set(err, "%s: attribute 'rm' or 'target' is missing or unknown", path);
+		goto fail;
+	}
+	m->target_log = !strcmp(target, "log");
+	if (h5_read_strings(f, "feature_names", &n, &m->names, err) < 0)
+		goto fail;
+	m->d = n;
+	if (m->d == 0 || m->d > MODEL_MAX_FEATURES) {
+		err_set(err, "%s: %zu features, expected 1 to %d", path, m->d, MODEL_MAX_FEATURES);
+		goto fail;
+	}
+	if (!m->ops->raw_inputs) {
+		size_t a, b;
+
+		if (h5_read_f64(f, "scaler_min", 1, &a, &m->lo, err) < 0 ||
+		    h5_read_f64(f, "scaler_range", 1, &b, &m->range, err) < 0)
+			goto fail;
+		if (a != m->d || b != m->d) {
+			err_set(err, "%s: scaler has %zu/%zu values for %zu features", path, a, b,
+				m->d);
+			goto fail;
+		}
+	}
+	if (h5_open_group(f, "params", &g, err) < 0 ||
+	    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, read_param, &rc) < 0 || rc.failed)
+		goto fail;
+	if (m->ops->load(&ps, &m->rm, err) < 0) {
+		err_prefix(err, path);
+		goto fail;
+	}
+	H5Gclose(g);
+	h5_close(f);
+	param_set_release(&ps);
+	return 0;
+fail:
+	if (g > 0)
+		H5Gclose(g);
+	h5_close(f);
+	param_set_release(&ps);
+	model_release(m);
+	return -1;
+}

@@ -1,0 +1,161 @@
+/* test_lop.c - the low-overhead predictor recovers planted models. */
+#include <math.h>
+#include <string.h>
+
+#include "err.h"
+#include "lop.h"
+#include "param_set.h"
+#include "rng.h"
+#include "unit.h"
+
+#define N 600
+
+/* The planted model (latency in ms): a*ACTS + b*INP + c*FLOPs + d, and
+ * below a base of B0 = 0.3 ms the measured latency is 0.4*base + 0.18
+ * (continuous at B0). ACTS and INP span 1e3..1e8, FLOPs 1e5..1e11. */
+static const double A = 2e-9, B = 1e-9, C = 4e-11, D = 0.02;
+static const double B0 = 0.3, SLOPE = 0.4, OFFSET = 0.18;
+
+static double planted(double acts, double inp, double flops)
+{
+	double base = A * acts + B * inp + C * flops + D;
+
+	return base < B0 ? SLOPE * base + OFFSET : base;
+}
+
+static void make_data(double *acts, double *inp, double *flops, double *y, uint64_t seed,
+		      double noise)
+{
+	struct rng r;
+	size_t i;
+
+	rng_init(&r, seed, 0);
+	for (i = 0; i < N; i++) {
+		acts[i] = pow(10, 3 + 5 * rng_uniform(&r));
+		inp[i] = pow(10, 3 + 5 * rng_uniform(&r));
+		flops[i] = pow(10, 5 + 6 * rng_uniform(&r));
+		y[i] = planted(acts[i], inp[i], flops[i]) * (1 + noise * rng_normal(&r));
+	}
+}
+
+/* Noiseless: the breakpoint search finds the planted split, so the fit on
+ * the high range and the correction are exact (relative 1e-6). */
+static void test_recovers_planted_model(void)
+{
+	double acts[N], inp[N], flops[N], y[N], lo_max = 0, hi_min = INFINITY;
+	struct lop_model *m = NULL;
+	char err[ERR_LEN] = "";
+	size_t i, nlow = 0;
+
+	make_data(acts, inp, flops, y, 1, 0.0);
+	for (i = 0; i < N; i++) {
+		double base = A * acts[i] + B * inp[i] + C * flops[i] + D;
+
+		if (base < B0) {
+			nlow++;
+			lo_max = y[i] > lo_max ? y[i] : lo_max;
+		} else {
+			hi_min = y[i] < hi_min ? y[i] : hi_min;
+		}
+	}
+	CU_ASSERT_FATAL(nlow > 50 && nlow < N - 50);	/* both regimes well populated */
+	CU_ASSERT_EQUAL_FATAL(lop_fit(acts, inp, flops, y, N, &m, err), 0);
+	ASSERT_CLOSE(m->a / A, 1.0, 1e-6);
+	ASSERT_CLOSE(m->b / B, 1.0, 1e-6);
+	ASSERT_CLOSE(m->c / C, 1.0, 1e-6);
+	ASSERT_CLOSE(m->d / D, 1.0, 1e-6);
+	ASSERT_CLOSE(m->slope, SLOPE, 1e-6);
+	ASSERT_CLOSE(m->offset / OFFSET, 1.0, 1e-6);
+	/* the breakpoint lies in the gap between the two regimes' latencies */
+	CU_ASSERT(m->breakpoint > lo_max && m->breakpoint < hi_min);
+	for (i = 0; i < N; i++)
+		ASSERT_CLOSE(lop_predict_one(m, acts[i], inp[i], flops[i]) / y[i], 1.0, 1e-6);
+	lop_free(m);
+}
+
+/* 3% multiplicative noise: a, b, c within 15%, and the fit stays as good
+ * as the noise allows (95% of samples within 10%: 10% is 3.3 sigma). */
+static void test_noisy_data(void)
+{
+	double acts[N], inp[N], flops[N], y[N];
+	struct lop_model *m = NULL;
+	char err[ERR_LEN] = "";
+	size_t i, within = 0;
+
+	make_data(acts, inp, flops, y, 2, 0.03);
+	CU_ASSERT_EQUAL_FATAL(lop_fit(acts, inp, flops, y, N, &m, err), 0);
+	ASSERT_CLOSE(m->a / A, 1.0, 0.15);
+	ASSERT_CLOSE(m->b / B, 1.0, 0.15);
+	ASSERT_CLOSE(m->c / C, 1.0, 0.15);
+	CU_ASSERT(m->a >= 0 && m->b >= 0 && m->c >= 0 && m->d >= 0);
+	CU_ASSERT(m->breakpoint > 0.2 && m->breakpoint < 0.4);
+	for (i = 0; i < N; i++)
+		within += fabs(lop_predict_one(m, acts[i], inp[i], flops[i]) - y[i]) <= 0.1 * y[i];
+	CU_ASSERT(within >= 0.95 * N);
+	lop_free(m);
+}
+
+/* Latency depends on FLOPs only, with a negative pull from ACTS that the
+ * constraint must stop: y = 1e-10 FLOPs + 0.5 - 1e-9 ACTS (kept > 0).
+ * Unconstrained least squares would give a < 0; NNLS gives a = 0. */
+static void test_coefficients_stay_non_negative(void)
+{
+	double acts[N], inp[N], flops[N], y[N];
+	struct lop_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rng r;
+	size_t i;
+
+	rng_init(&r, 3, 0);
+	for (i = 0; i < N; i++) {
+		acts[i] = pow(10, 3 + 5 * rng_uniform(&r));
+		inp[i] = pow(10, 3 + 5 * rng_uniform(&r));
+		flops[i] = pow(10, 9 + 2 * rng_uniform(&r));
+		y[i] = 1e-10 * flops[i] + 0.5 - 1e-9 * acts[i];
+	}
+	CU_ASSERT_EQUAL_FATAL(lop_fit(acts, inp, flops, y, N, &m, err), 0);
+	CU_ASSERT_EQUAL(m->a, 0.0);
+	CU_ASSERT(m->b >= 0 && m->c > 0 && m->d >= 0);
+	lop_free(m);
+}
+
+static void test_export_import(void)
+{
+	double acts[N], inp[N], flops[N], y[N];
+	struct lop_model *m = NULL, *m2 = NULL;
+	char err[ERR_LEN] = "";
+	struct param_set ps;
+
+	make_data(acts, inp, flops, y, 4, 0.02);
+	CU_ASSERT_EQUAL_FATAL(lop_fit(acts, inp, flops, y, N, &m, err), 0);
+	param_set_init(&ps);
+	CU_ASSERT_EQUAL_FATAL(lop_export(m, &ps, err), 0);
+	CU_ASSERT_EQUAL(ps.n, 4);
+	CU_ASSERT_EQUAL_FATAL(lop_import(&ps, &m2, err), 0);
+	CU_ASSERT_EQUAL(memcmp(m, m2, sizeof(*m)), 0);
+	((double *)param_set_find(&ps, "coef")->data)[2] = -1;
+	lop_free(m2);
+	CU_ASSERT_EQUAL(lop_import(&ps, &m2, err), -1);
+	CU_ASSERT(strstr(err, "'coef' value 2") != NULL);
+	param_set_release(&ps);
+	lop_free(m);
+}
+
+static void test_bad_input(void)
+{
+	double acts[2] = { 1, 2 }, inp[2] = { 1, 2 }, flops[2] = { 1, 2 }, y[2] = { 1, 0 };
+	struct lop_model *m = NULL;
+	char err[ERR_LEN] = "";
+
+	CU_ASSERT_EQUAL(lop_fit(acts, inp, flops, y, 2, &m, err), -1);
+	CU_ASSERT(strstr(err, "latency 1 is 0") != NULL);
+	y[1] = 2;
+	acts[0] = -1;
+	CU_ASSERT_EQUAL(lop_fit(acts, inp, flops, y, 2, &m, err), -1);
+	CU_ASSERT(strstr(err, "acts of sample 0") != NULL);
+	CU_ASSERT(m == NULL);
+}
+
+UNIT_SUITE("lop", UNIT_TEST(test_recovers_planted_model), UNIT_TEST(test_noisy_data),
+	   UNIT_TEST(test_coefficients_stay_non_negative), UNIT_TEST(test_export_import),
+	   UNIT_TEST(test_bad_input));
