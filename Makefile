@@ -58,7 +58,7 @@ LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 
 # Library objects, grouped by who needs them, so that an edit relinks (and
 # reruns the outputs of) only the commands that use the edited file.
-CORE_LIB := err rng h5io dataset config module util lock
+CORE_LIB := err rng h5io attrs dataset config module util lock
 GEN_LIB := sample
 BENCH_LIB := backend backend_onednn sysstat journal load bench
 IMPORT_LIB := csv import

@@ -19,34 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrs.h"
+
 #define DATASET_FORMAT "modlat-dataset"
 #define DATASET_VERSION 1
 #define GEN_FORMAT "modlat-gen"
 #define GEN_VERSION 1
 
 enum split { SPLIT_TRAIN = 0, SPLIT_VALIDATION = 1, SPLIT_TEST = 2 };
-
-/* A list of scalar attributes (strings, integers, reals), kept in the order
- * they were set; setting an existing name replaces its value. */
-struct attr {
-	char *name;
-	char *str;   /* non-NULL for a string */
-	int is_int;  /* stored as int64 */
-	double num;
-};
-
-struct attrs {
-	struct attr *a;
-	size_t n;
-};
-
-int attrs_set_str(struct attrs *s, const char *name, const char *value, char *err);
-int attrs_set_int(struct attrs *s, const char *name, int64_t value, char *err);
-int attrs_set_num(struct attrs *s, const char *name, double value, char *err);
-const struct attr *attrs_get(const struct attrs *s, const char *name);
-/* The string value of name, or NULL when absent or not a string. */
-const char *attrs_str(const struct attrs *s, const char *name);
-void attrs_release(struct attrs *s);
 
 struct dataset {
 	size_t n, d, r;       /* samples, features, timed runs per sample */

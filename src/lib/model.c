@@ -270,7 +270,6 @@ int model_write(const struct model *m, const char *path, char *err)
 	struct param_set ps;
 	struct h5_out out;
 	hid_t g = -1;
-	size_t i;
 
 	param_set_init(&ps);
 	if (m->ops->save(m->rm, &ps, err) < 0)
@@ -279,15 +278,8 @@ int model_write(const struct model *m, const char *path, char *err)
 		param_set_release(&ps);
 		return -1;
 	}
-	for (i = 0; i < m->attrs.n; i++) {
-		const struct attr *a = &m->attrs.a[i];
-		int rc = a->str ? h5_attr_write_str(out.file, a->name, a->str, err)
-			 : a->is_int ? h5_attr_write_i64(out.file, a->name, (int64_t)a->num, err)
-				     : h5_attr_write_f64(out.file, a->name, a->num, err);
-		if (rc < 0)
-			goto fail;
-	}
-	if (h5_attr_write_str(out.file, "rm", m->ops->name, err) < 0 ||
+	if (attrs_write(out.file, &m->attrs, err) < 0 ||
+	    h5_attr_write_str(out.file, "rm", m->ops->name, err) < 0 ||
 	    h5_attr_write_str(out.file, "target", m->target_log ? "log" : "raw", err) < 0 ||
 	    h5_write_strings(out.file, "feature_names", m->d, m->names, err) < 0)
 		goto fail;
@@ -349,46 +341,10 @@ bad:
 	return -1;
 }
 
-struct attr_ctx {
-	struct attrs *a;
-	char *err;
-};
-
-static herr_t read_attr(hid_t loc, const char *name, const H5A_info_t *info, void *user)
-{
-	struct attr_ctx *c = user;
-	hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Aget_type(a);
-	H5T_class_t cls = H5Tget_class(t);
-	int rc = 0;
-
-	H5Tclose(t);
-	H5Aclose(a);
-	if (cls == H5T_STRING) {
-		char *v;
-
-		if ((rc = h5_attr_read_str(loc, name, &v, c->err)) == 0) {
-			rc = attrs_set_str(c->a, name, v, c->err);
-			free(v);
-		}
-	} else if (cls == H5T_INTEGER) {
-		int64_t v;
-
-		if ((rc = h5_attr_read_i64(loc, name, &v, c->err)) == 0)
-			rc = attrs_set_int(c->a, name, v, c->err);
-	} else {
-		double v;
-
-		if ((rc = h5_attr_read_f64(loc, name, &v, c->err)) == 0)
-			rc = attrs_set_num(c->a, name, v, c->err);
-	}
-	return rc < 0 ? -1 : 0;
-}
-
 int model_read(struct model *m, const char *path, char *err)
 {
 	struct param_set ps;
 	struct read_ctx rc = { &ps, err, 0 };
-	struct attr_ctx ac = { &m->attrs, err };
 	const char *rm, *target;
 	hid_t f, g = -1;
 	size_t n;
@@ -398,7 +354,7 @@ int model_read(struct model *m, const char *path, char *err)
 	param_set_init(&ps);
 	if (h5_open(path, MODEL_FORMAT, MODEL_VERSION, &f, err) < 0)
 		return -1;
-	if (H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, NULL, read_attr, &ac) < 0)
+	if (attrs_read(f, &m->attrs, err) < 0)
 		goto fail;
 	rm = attrs_str(&m->attrs, "rm");
 	target = attrs_str(&m->attrs, "target");
