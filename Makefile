@@ -97,7 +97,11 @@ $(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SR
 		$(call lib_objs,$(ALL_LIB)) | $(BUILD)/tests
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
 
-$(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin bin:
+BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 	mkdir -p $@
 
 -include $(wildcard $(BUILD)/*/*.d)
@@ -167,7 +171,7 @@ tables: evals
 # ---------------------------------------------------------------------------
 # Tests
 
-.PHONY: all check unit e2e deps help clean distclean
+.PHONY: all check unit e2e deps help clean distclean benchmark
 
 unit: $(UNIT)
 	$(UNIT)
@@ -181,6 +185,10 @@ e2e: all
 deps:
 	scripts/deps.sh --install
 
+# speed figures (README "Measured"); real-data part needs EXP's datasets
+benchmark: all $(BENCH_PROGS)
+	scripts/benchmark.sh $(EXP)
+
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
 	@echo
@@ -188,6 +196,9 @@ help:
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
 	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset"
 	@echo "  make all            build bin/ (the default)"
+	@echo "  make models         fit every RM variant on every dataset of EXP"
+	@echo "  make evals          evaluate every model (metrics + timing files)"
+	@echo "  make benchmark      fit/predict/bench speed figures on EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"

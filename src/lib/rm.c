@@ -367,8 +367,10 @@ int rm_settings_load(struct rm_settings *s, const char *rm, enum module_kind m,
 		return err_set(err, "unknown regression model '%s', expected lr, rf, mlp, medn or lop",
 			       rm);
 	paper_defaults(s, m);
-	if (!strcmp(rm, "lop"))
-		s->target_log = 0; /* a linear model of latency, by definition */
+	/* LOP is a linear model of latency by definition; LR is the paper's plain
+	 * least squares (on log latency its exp() explodes when extrapolating) */
+	if (!strcmp(rm, "lop") || !strcmp(rm, "lr"))
+		s->target_log = 0;
 	s->seed = x->seed;
 	snprintf(sec, sizeof(sec), "%s.%s", rm, module_name(m));
 	return read_section(s, &x->raw, rm, err) < 0 || read_section(s, &x->raw, sec, err) < 0 ? -1
