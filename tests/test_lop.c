@@ -73,8 +73,9 @@ static void test_recovers_planted_model(void)
 	lop_free(m);
 }
 
-/* 3% multiplicative noise: a, b, c within 15%, and the fit stays as good
- * as the noise allows (95% of samples within 10%: 10% is 3.3 sigma). */
+/* 3% multiplicative noise: c (FLOPs carry most of the latency) within 2%,
+ * a and b (smaller shares, so less determined) within 15%, the breakpoint
+ * within 0.1 ms of 0.3, and 95% of samples within 10% (3.3 sigma). */
 static void test_noisy_data(void)
 {
 	double acts[N], inp[N], flops[N], y[N];
@@ -86,7 +87,7 @@ static void test_noisy_data(void)
 	CU_ASSERT_EQUAL_FATAL(lop_fit(acts, inp, flops, y, N, &m, err), 0);
 	ASSERT_CLOSE(m->a / A, 1.0, 0.15);
 	ASSERT_CLOSE(m->b / B, 1.0, 0.15);
-	ASSERT_CLOSE(m->c / C, 1.0, 0.15);
+	ASSERT_CLOSE(m->c / C, 1.0, 0.02);
 	CU_ASSERT(m->a >= 0 && m->b >= 0 && m->c >= 0 && m->d >= 0);
 	CU_ASSERT(m->breakpoint > 0.2 && m->breakpoint < 0.4);
 	for (i = 0; i < N; i++)
