@@ -20,6 +20,8 @@ NATIVE ?= 0
 QUIET ?=
 # Slurm: `make -j SRUN='srun -N1 -n1 -c2'` runs every fit/evaluation through srun
 SRUN ?=
+# selection tolerances, e.g. EPS='--eps-acc 0.03 --eps-r2 0.05'
+EPS ?=
 
 # ---------------------------------------------------------------------------
 # Dependencies: checked (and, as root, installed) before anything compiles.
@@ -62,15 +64,17 @@ CORE_LIB := err rng h5io attrs dataset config module util lock
 GEN_LIB := sample
 BENCH_LIB := backend backend_onednn sysstat journal load bench
 IMPORT_LIB := csv import
+REPORT_LIB := select table
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
-MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB),$(ALL_LIB))
+MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
 BINS := $(patsubst %,bin/%,$(COMMANDS))
 # which library groups each command links
 cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),$(if \
-	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(MODEL_LIB))))
+	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
+	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(MODEL_LIB)))))
 
 all: $(BINS)
 
@@ -162,11 +166,37 @@ endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
 
+# ---- selection, ablation, tables -----------------------------------------
+TABDIR ?= paper/tables
+TAB := $(TABDIR)/$(EXP)
+ABLATION_VARIANTS := medn medn-d medn-xi medn-xm medn-r
+env_evals = $(foreach m,$(EXP_MODULES),$(foreach v,$(2),$(D)/$(1)/evals/$(m).$(v).h5))
+env_tps = $(patsubst %.h5,%.tps.h5,$(call env_evals,$(1),$(2)))
+env_datasets = $(patsubst %,$(D)/$(1)/%.h5,$(EXP_MODULES))
+define report_rule
+$(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) bin/select | $(TAB)
+	bin/select $(QUIET) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
+$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(ABLATION_VARIANTS)) $(call env_datasets,$(1)) bin/ablate | $(TAB)
+	bin/ablate $(QUIET) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
+endef
+$(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
+SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)
+REPORT_TABLES := $(foreach e,$(EXP_ENVS),$(foreach x,md csv tex,$(TAB)/table6.$(e).$(x) $(TAB)/ablation.$(e).$(x)))
+TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(TAB)/table5.$(e).$(x) $(TAB)/paper-vs-ours.$(e).$(x))) \
+	$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(TAB)/scatter/$(e).$(m).csv $(TAB)/scatter/$(e).$(m).txt))
+define tables_rule
+$(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASETS) $(SELECTIONS) paper/reference/paper-table5.csv bin/tables | $(TAB)/scatter
+	bin/tables $(QUIET) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
+endef
+$(if $(TABLES_OUT),$(eval $(tables_rule)))
+$(TAB) $(TAB)/scatter:
+	mkdir -p $@
+
 .PHONY: datasets models evals tables
 datasets: $(DATASETS)
 models: $(MODELS)
 evals: $(EVALS)
-tables: evals
+tables: $(REPORT_TABLES) $(TABLES_OUT)
 
 # ---------------------------------------------------------------------------
 # Tests

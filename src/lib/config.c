@@ -175,8 +175,12 @@ int config_load(struct config *c, const char *path, char *err)
 	memset(c, 0, sizeof(*c));
 	if (stat(path, &st) < 0)
 		return err_set(err, "%s: experiment not found (%s)", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return load_file(c, path, err);
+	if (!S_ISDIR(st.st_mode)) {
+		rc = load_file(c, path, err);
+		if (rc < 0)
+			config_release(c);
+		return rc;
+	}
 	d = opendir(path);
 	if (!d)
 		return err_set(err, "%s: %s", path, strerror(errno));
