@@ -15,6 +15,8 @@ EXP ?= paper
 # at a scratch folder)
 EXPDIR ?= experiments
 DATA ?= data
+TABDIR ?= paper/tables
+FIGDIR ?= figures
 SANITIZE ?= 0
 NATIVE ?= 0
 QUIET ?=
@@ -117,7 +119,7 @@ D := $(DATA)/$(EXP)
 CFG := $(D)/cfg
 EXP_MODULES :=
 EXP_ENVS :=
-PIPELINE_GOALS := datasets models evals tables $(DATA)/%
+PIPELINE_GOALS := datasets models evals tables figures paper $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
 ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
 $(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
@@ -167,7 +169,6 @@ $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
 
 # ---- selection, ablation, tables -----------------------------------------
-TABDIR ?= paper/tables
 TAB := $(TABDIR)/$(EXP)
 ABLATION_VARIANTS := medn medn-d medn-xi medn-xm medn-r
 env_evals = $(foreach m,$(EXP_MODULES),$(foreach v,$(2),$(D)/$(1)/evals/$(m).$(v).h5))
@@ -198,6 +199,39 @@ models: $(MODELS)
 evals: $(EVALS)
 tables: $(REPORT_TABLES) $(TABLES_OUT)
 
+# ---- figures (gnuplot) and the paper (pdflatex) --------------------------
+FIG := $(FIGDIR)/$(EXP)
+FIG_STYLE := figures/style.gp
+FIGURES := $(foreach x,svg png,$(FIG)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(FIG)/fig4.$(e).$(x) \
+	$(foreach m,$(EXP_MODULES),$(FIG)/scatter.$(e).$(m).$(x))))
+HAVE_GNUPLOT := $(shell command -v gnuplot 2>/dev/null)
+
+$(FIG)/fig1.%: $(TAB)/fig1.csv figures/fig1.gp $(FIG_STYLE) | $(FIG)
+	gnuplot -e "in='$<'; out='$@'" figures/fig1.gp
+define figure_rule
+$(FIG)/fig4.$(1).%: $(TAB)/ablation.$(1).csv figures/fig4.gp $(FIG_STYLE) | $(FIG)
+	gnuplot -e "in='$$<'; out='$$@'; env='$(1)'" figures/fig4.gp
+$(FIG)/scatter.$(1).$(2).%: $(TAB)/scatter/$(1).$(2).csv $(TAB)/scatter/$(1).$(2).txt figures/scatter.gp $(FIG_STYLE) | $(FIG)
+	gnuplot -e "in='$$<'; out='$$@'; module='$(2)'; env='$(1)'" figures/scatter.gp
+endef
+$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(eval $(call figure_rule,$(e),$(m)))))
+$(FIG):
+	mkdir -p $@
+
+.PHONY: figures paper
+ifeq ($(HAVE_GNUPLOT),)
+figures: tables
+	@echo "make figures: gnuplot not found; the tables are built. Install it with: apt-get install gnuplot-nox" >&2
+	@exit 1
+else
+figures: $(FIGURES)
+endif
+
+# paper.tex reads the experiment's name from paper/exp.tex
+paper: tables figures
+	@printf '\\newcommand{\\modlatexp}{%s}\n' '$(EXP)' >paper/exp.tex
+	paper/build.sh
+
 # ---------------------------------------------------------------------------
 # Tests
 
@@ -222,7 +256,9 @@ benchmark: all $(BENCH_PROGS)
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
 	@echo
-	@echo "  make tables         the whole pipeline on EXP (for now: its datasets)"
+	@echo "  make tables         the whole pipeline on EXP: datasets, models, evaluations, tables"
+	@echo "  make figures        the figures (gnuplot) into figures/EXP/"
+	@echo "  make paper          paper/paper.pdf (needs pdflatex)"
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
 	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset"
 	@echo "  make all            build bin/ (the default)"

@@ -1,0 +1,51 @@
+# fig4.gp: the paper's Fig. 4 -- MEDN ablation: P10, P20 and R-squared of
+# MEDN, MEDN-D, MEDN-XI, MEDN-XM and MEDN-R, averaged over modules
+# (grouped bars, one group per variant).
+#
+#   gnuplot -e "in='paper/tables/EXP/ablation.static.csv'; out='figures/EXP/fig4.static.png'; env='static'" figures/fig4.gp
+#
+# in:  CSV with a header line; columns variant, p10, p20, r2, one row per variant.
+# out: .svg or .png (the extension picks the terminal).
+# env: the environment named in the title; optional, taken from in's name
+#      (ablation.ENV.csv) when not given.
+
+_dir = ARG0
+while (strlen(_dir) > 0 && _dir[strlen(_dir):strlen(_dir)] ne "/") { _dir = _dir[1:strlen(_dir)-1] }
+fig_w = 1100
+fig_h = 700
+need = "variant p10 p20 r2"
+load _dir . "style.gp"
+
+if (!exists("env")) {
+    # ".../ablation.ENV.csv" -> ENV
+    _b = in; while (strstrt(_b, "/") > 0) { _b = _b[strstrt(_b, "/")+1:] }
+    env = (strstrt(_b, "ablation.") == 1 && strlen(_b) > 13) ? _b[10:strlen(_b)-4] : "?"
+}
+
+# R-squared may be negative: extend the axis below 0 only when it is.
+stats in using "r2" nooutput
+_step = (STATS_min >= -0.6) ? 0.2 : (STATS_min >= -3) ? 0.5 : ceil((1 - STATS_min) / 8)
+_ymin = (STATS_min < 0) ? _step * floor(STATS_min / _step - 0.6) : 0
+set yrange [_ymin:1]
+set xrange [-0.6:STATS_records - 0.4]
+set ytics _ymin,_step,1 format "%.1f"
+if (_ymin < 0) { set xzeroaxis lt -1 lw 1 }
+
+set title sprintf("MEDN ablation, %s environment", env)
+set tmargin 3.5
+set ylabel "mean over modules"
+set xtics scale 0
+set key outside below center horizontal reverse Left samplen 1.5 width 2 height 1.2
+
+set style fill solid 0.85 border rgb "#404040"
+bw = 0.27
+lab(c) = sprintf("%.2f", column(c))
+pos(c) = (column(c) >= 0) ? column(c) : NaN
+neg(c) = (column(c) < 0) ? column(c) : NaN
+plot in using ($0 - bw):"p10":(bw) with boxes lc rgb c_p10 title "P10 accuracy", \
+     "" using ($0):"p20":(bw):xtic(rm_label(strcol(1))) with boxes lc rgb c_p20 title "P20 accuracy", \
+     "" using ($0 + bw):"r2":(bw) with boxes lc rgb c_r2 title "R^2", \
+     "" using ($0 - bw):(pos("p10")):(lab("p10")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
+     "" using ($0):(pos("p20")):(lab("p20")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
+     "" using ($0 + bw):(pos("r2")):(lab("r2")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
+     "" using ($0 + bw):(neg("r2")):(lab("r2")) with labels offset 0,-0.6 font small_font tc rgb "#202020"
