@@ -19,7 +19,7 @@ dims() { h5dump -H -d "/$2" "$1" 2>/dev/null | sed -n 's/.*SIMPLE { ( \([0-9, ]*
 
 mkdir -p "$T/experiments"
 cp -r experiments/smoke "$T/experiments/"
-M=(make --no-print-directory EXP=smoke "EXPDIR=$T/experiments" "DATA=$T/data" QUIET=--quiet)
+M=(make --no-print-directory EXP=smoke "EXPDIR=$T/experiments" "DATA=$T/data" "TABDIR=$T/tables" QUIET=--quiet)
 D=$T/data/smoke
 MODULES="conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool"
 
@@ -87,14 +87,66 @@ done
 check "nothing left to do after evals (make -q)" "${M[@]}" -q evals
 bin/fit-medn -q -e "$D/cfg/fit.conv.medn.ini" "$D/static/conv.h5" -o "$T/again.h5"
 check "a refit gives the same bytes" cmp "$T/again.h5" "$D/static/models/conv.medn.h5"
+echo "e2e: selection, ablation and tables"
+if "${M[@]}" tables >"$T/make3.log" 2>&1; then ok "make tables EXP=smoke"; else
+	no "make tables EXP=smoke"; tail -5 "$T/make3.log"; fi
+good=1
+for f in table5.static table5.dynamic table6.static table6.dynamic ablation.static ablation.dynamic fig1 \
+	paper-vs-ours.static; do
+	for x in md csv tex; do [ -s "$T/tables/smoke/$f.$x" ] || { good=0; echo "    missing $f.$x"; }; done
+done
+[ -s "$T/tables/smoke/scatter/static.conv.csv" ] || good=0
+[ $good = 1 ] && ok "every table in md, csv and tex" || no "every table in md, csv and tex"
+grep -q 'AMD\|Intel\|model' "$T/tables/smoke/table5.static.md" && grep -q 'onednn' "$T/tables/smoke/table5.static.md" &&
+	ok "tables state the device and backend" || no "tables state the device and backend"
+check "nothing left to do after tables (make -q)" "${M[@]}" -q tables
+out=$("${M[@]}" tables 2>&1)
+[ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make tables runs no recipe" || no "a second make tables runs no recipe"
+
 printf '\n[medn.conv]\nweight = 50\n' >>"$T/experiments/smoke/experiment.ini"
-plan=$("${M[@]}" -n evals 2>/dev/null | grep -E "^bin/(fit|evaluate)" || true)
-if [ "$(grep -c . <<<"$plan")" = 20 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 10 ] &&
-	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 10 ]; then
-	ok "conv's MEDN weight refits conv's 5 MEDN variants (x2 environments) only"
+plan=$("${M[@]}" -n tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
+if [ "$(grep -c . <<<"$plan")" = 25 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 10 ] &&
+	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 10 ] &&
+	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/ablate' <<<"$plan")" = 2 ] &&
+	[ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
+	ok "conv's MEDN weight reruns conv's 5 MEDN variants x 2 environments, selection, ablation, tables only"
 else
-	no "conv's MEDN weight refits conv's MEDN variants only"; echo "$plan" | head
+	no "conv's MEDN weight reruns only what it touches"; echo "$plan" | cut -c1-120 | head -30
 fi
+"${M[@]}" tables >/dev/null 2>&1
+touch bin/ablate # as if rebuilt
+plan=$("${M[@]}" -n tables 2>/dev/null | grep -E "^bin/" || true)
+[ "$(grep -c . <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/ablate' <<<"$plan")" = 2 ] &&
+	ok "a rebuilt ablate reruns the two ablations only" || { no "a rebuilt ablate reruns its outputs only"; echo "$plan"; }
+"${M[@]}" tables >/dev/null 2>&1
+
+echo "e2e: make -j2 gives the bytes of make -j1"
+# keep the -j1 results, remove them, rebuild with -j2 in the same place
+# (files record their inputs' paths, so the place must be the same)
+mkdir -p "$T/j1"
+for e in static dynamic; do
+	mkdir -p "$T/j1/$e" && cp -a "$D/$e/models" "$D/$e/evals" "$T/j1/$e/"
+	rm -rf "$D/$e/models" "$D/$e/evals" "$D/$e/selection.h5"
+done
+cp -a "$T/tables/smoke" "$T/j1/tables" && rm -rf "$T/tables/smoke"
+"${M[@]}" -j2 tables >"$T/make4.log" 2>&1 || { no "make -j2 tables"; tail -5 "$T/make4.log"; }
+same=1 n=0
+for f in "$T"/j1/*/models/*.h5 "$T"/j1/*/evals/*.h5; do
+	case $f in *.tps.h5) continue ;; esac
+	n=$((n + 1))
+	cmp -s "$f" "$D/${f#$T/j1/}" || { same=0; echo "    differs: ${f#$T/j1/}"; }
+done
+for f in ablation.static.csv ablation.dynamic.csv fig1.csv paper-vs-ours.static.csv ablation.static.tex fig1.md; do
+	cmp -s "$T/j1/tables/$f" "$T/tables/smoke/$f" || { same=0; echo "    differs: $f"; }
+done
+# Table 5 without its timing column (tps_ms)
+for e in static dynamic; do
+	cmp -s <(cut -d, -f1-4,6- "$T/j1/tables/table5.$e.csv") <(cut -d, -f1-4,6- "$T/tables/smoke/table5.$e.csv") ||
+		{ same=0; echo "    differs: table5.$e.csv"; }
+done
+[ $same = 1 ] && [ $n = 324 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
+	no "make -j2 gives the bytes of make -j1 ($n files compared)"
+
 "${M[@]}" evals >/dev/null 2>&1
 bad_fit=$(bin/evaluate "$D/static/models/conv.rf.h5" "$D/static/bn.h5" -o "$T/x.h5" 2>&1)
 [ $? -ne 0 ] && [ ! -e "$T/x.h5" ] && grep -q "module 'conv', the dataset of 'bn'" <<<"$bad_fit" &&
