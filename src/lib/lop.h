@@ -18,11 +18,13 @@
  *     NNLS); (slope, offset) is the weighted least squares fit, weights
  *     1/y^2 (i.e. least squared relative error), to the samples whose base
  *     prediction is below B;
- *   - B is chosen to minimise the summed relative error sum |pred - y| / y
- *     over all training samples. Candidates lie midway between consecutive
- *     distinct measured latencies (so the fit set is y > B and no training
- *     sample sits on the breakpoint): first those at 64 quantiles of y,
- *     then every one between the best one's neighbouring quantiles.
+ *   - one B serves both as the fit threshold (on measured latency) and as
+ *     the breakpoint (on the base prediction); it is chosen to minimise the
+ *     summed relative error sum |pred - y| / y over all training samples.
+ *     Candidates lie midway between consecutive distinct measured
+ *     latencies (so the fit set is y > B and no training sample sits on
+ *     the breakpoint): first those at 64 quantiles of y, then every one
+ *     between the best one's neighbouring quantiles.
  *     "No correction" (base fitted on all samples, breakpoint 0, slope 1,
  *     offset 0) is a candidate too. On equal error the smaller B wins, "no
  *     correction" first. A candidate needs at least 4 samples above B.

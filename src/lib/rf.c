@@ -511,17 +511,18 @@ static int check_params(const struct rf_params *p, size_t n, size_t d, char *err
  * rf_predict_one). */
 
 struct rf_node {
-	uint32_t split;		/* feature << 24 | threshold index (leaf: d << 24 | leaf index) */
+	uint32_t split;		/* feature << 24 | threshold index;
+				 * a leaf: d << 24 | its index among the tree's leaves */
 	int32_t right;		/* right child = this node + right; 0 at a leaf */
 };
 
 struct rf_model {
 	size_t d, n_trees;
-	int64_t *tree_offset;	/* n_trees + 1: tree t's nodes start at nodes + tree_offset[t] */
-	int64_t *leaf_offset;	/* n_trees + 1: its leaves' values at leaf_value + leaf_offset[t] */
+	int64_t *tree_offset;	/* n_trees + 1: tree t starts at nodes + tree_offset[t] */
+	int64_t *leaf_offset;	/* n_trees + 1: its leaf values at leaf_value + leaf_offset[t] */
 	struct rf_node *nodes;
 	double *leaf_value;
-	size_t *thr_offset;	/* d + 1: feature f's thresholds are thr[thr_offset[f] ..) */
+	size_t *thr_offset;	/* d + 1: feature f's thresholds start at thr + thr_offset[f] */
 	double *thr;		/* ascending, distinct per feature */
 };
 
@@ -821,55 +822,53 @@ double rf_predict_tree(const struct rf_model *m, size_t t, const double *x)
 	return leaf_value(m, t, nd);
 }
 
-/* rf_predict_one keeps LANES walks in flight at once. A big forest is bound
- * by memory latency: independent walks let the nodes' cache misses overlap,
+/* rf_predict_one walks GROUP trees side by side. A big forest is bound by
+ * memory latency: independent walks let the nodes' cache misses overlap,
  * and so does fetching the right child while the node's test is worked
- * out. Each pass takes one step in every live lane; walks that reached
- * their leaf (a leaf steps to itself) drop out, the survivors are packed to
- * the front without a branch, and new trees fill the free lanes. A step has
- * no branch on the data, since a mispredicted branch would throw away the
- * loads in flight. Each walk's last node is kept per tree, and the leaves
- * are summed in tree order at the end. */
-#ifndef LANES
-#define LANES 32
-#endif
-#define CHUNK 1024	/* trees per batch of walks (bounds the stack) */
+ * out. A step has no branch on the data, since a mispredicted branch would
+ * throw away the loads in flight; a leaf steps to itself, and a group is
+ * done when no walk moved. (Refilling finished lanes with new trees, to
+ * skip the steps that finished walks idle through, measured slower: the
+ * bookkeeping costs more than the idle steps.) Leaves are summed in tree
+ * order. */
+#define GROUP 32
+
+static inline __attribute__((always_inline)) double
+walk_group(const struct rf_model *m, const uint32_t *q, size_t t0, size_t g, double sum)
+{
+	const struct rf_node *at[GROUP];
+	uintptr_t moved;
+	size_t k;
+
+	for (k = 0; k < g; k++)
+		at[k] = m->nodes + m->tree_offset[t0 + k];
+	do {
+		moved = 0;
+		for (k = 0; k < g; k++) {
+			const struct rf_node *nd = at[k], *to;
+
+			__builtin_prefetch(nd + nd->right);
+			to = step(nd, q);
+			moved |= (uintptr_t)to ^ (uintptr_t)nd;
+			at[k] = to;
+		}
+	} while (moved);
+	for (k = 0; k < g; k++)
+		sum += leaf_value(m, t0 + k, at[k]);
+	return sum;
+}
 
 double rf_predict_one(const struct rf_model *m, const double *x)
 {
-	const struct rf_node *lane[LANES], *last[CHUNK];
-	uint32_t q[RF_MAX_FEATURES + 1], id[LANES];
-	size_t c0, T = m->n_trees, i, k;
+	uint32_t q[RF_MAX_FEATURES + 1];
+	size_t t0, T = m->n_trees, full = T / GROUP * GROUP;
 	double sum = 0;
 
 	quantize(m, x, q);
-	for (c0 = 0; c0 < T; c0 += CHUNK) {
-		size_t cn = T - c0 < CHUNK ? T - c0 : CHUNK, next = 0, live = 0;
-
-		for (;;) {
-			size_t keep = 0;
-
-			for (; live < LANES && next < cn; live++, next++) {
-				lane[live] = m->nodes + m->tree_offset[c0 + next];
-				id[live] = (uint32_t)next;
-			}
-			if (!live)
-				break;
-			for (k = 0; k < live; k++) {
-				const struct rf_node *nd = lane[k], *to;
-
-				__builtin_prefetch(nd + nd->right);
-				to = step(nd, q);
-				last[id[k]] = to;
-				lane[keep] = to;
-				id[keep] = id[k];
-				keep += to != nd;
-			}
-			live = keep;
-		}
-		for (i = 0; i < cn; i++)
-			sum += leaf_value(m, c0 + i, last[i]);
-	}
+	for (t0 = 0; t0 < full; t0 += GROUP)
+		sum = walk_group(m, q, t0, GROUP, sum);
+	if (full < T)
+		sum = walk_group(m, q, full, T - full, sum);
 	return sum / (double)T;
 }
 

@@ -85,7 +85,7 @@ void rf_free(struct rf_model *m);
  *   tree_offset  int64 [n_trees + 1]   first node of each tree, then the total
  *   feature      int64 [nodes]         split feature; -1 at a leaf
  *   threshold    float64 [nodes]       go left when x[feature] <= threshold; 0 at a leaf
- *   right        int64 [nodes]         right child, relative to the tree's first node; -1 at a leaf
+ *   right        int64 [nodes]         right child's index within its tree; -1 at a leaf
  *   value        float64 [nodes]       a leaf's prediction; 0 at an internal node
  * Import checks that every tree is a valid preorder tree (children inside
  * the tree and after their parent) and every feature is in range. */
