@@ -1,0 +1,566 @@
+/* test_rf.c - the random forest against hand computations and a naive
+ * reference grower. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "param_set.h"
+#include "rf.h"
+#include "rng.h"
+#include "unit.h"
+
+/* Exported arrays of a model (valid until the set is released). */
+struct flat {
+	struct param_set ps;
+	const int64_t *tree_offset, *feature, *right;
+	const double *threshold, *value;
+	size_t n_nodes, n_trees;
+};
+
+static void flat_init(struct flat *f, const struct rf_model *m)
+{
+	char err[ERR_LEN] = "";
+	size_t n_off;
+
+	param_set_init(&f->ps);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m, &f->ps, err), 0);
+	f->tree_offset = param_set_find(&f->ps, "tree_offset")->data;
+	n_off = param_set_find(&f->ps, "tree_offset")->shape[0];
+	f->n_trees = n_off - 1;
+	f->n_nodes = (size_t)f->tree_offset[f->n_trees];
+	f->feature = param_set_find(&f->ps, "feature")->data;
+	f->right = param_set_find(&f->ps, "right")->data;
+	f->threshold = param_set_find(&f->ps, "threshold")->data;
+	f->value = param_set_find(&f->ps, "value")->data;
+}
+
+/* The exported node of tree t that x lands in. */
+static size_t flat_leaf(const struct flat *f, size_t t, const double *x)
+{
+	size_t base = (size_t)f->tree_offset[t], i = 0;
+
+	while (f->feature[base + i] >= 0)
+		i = x[f->feature[base + i]] <= f->threshold[base + i] ? i + 1 :
+			(size_t)f->right[base + i];
+	return base + i;
+}
+
+static void params_single_tree(struct rf_params *p, int max_depth, int max_features)
+{
+	rf_params_init(p);
+	p->n_trees = 1;
+	p->bootstrap = 0;
+	p->max_depth = max_depth;
+	p->max_features = max_features;
+	p->threads = 1;
+}
+
+/* Feature 0 = 1 2 3 4 5 and feature 1 = 5 1 4 2 3, y = 1 2 6 7 8.
+ * Children's summed squared error per boundary:
+ *   f0 1.5: {1} 0 + {2,6,7,8} (mean 5.75) 14.0625+0.0625+1.5625+5.0625 = 20.75
+ *   f0 2.5: {1,2} 0.5 + {6,7,8} 2                                      = 2.5
+ *   f0 3.5: {1,2,6} (mean 3) 4+1+9 + {7,8} 0.5                         = 14.5
+ *   f0 4.5: {1,2,6,7} (mean 4) 9+4+4+9 + {8} 0                         = 26
+ *   f1 sorted gives y = 2 7 8 6 1:
+ *   f1 1.5: {2} 0 + {7,8,6,1} (mean 5.5) 2.25+6.25+0.25+20.25          = 29
+ *   f1 2.5: {2,7} 12.5 + {8,6,1} (mean 5) 9+1+16                       = 38.5
+ *   f1 3.5: {2,7,8} 20.667 + {6,1} 12.5                                = 33.17
+ *   f1 4.5: {2,7,8,6} (mean 5.75) 20.75 + {1} 0                        = 20.75
+ * Best: feature 0 at 2.5; leaves 1.5 (= (1+2)/2) and 7 (= (6+7+8)/3). */
+static void test_depth_one_by_hand(void)
+{
+	static const double X[10] = { 1, 5, 2, 1, 3, 4, 4, 2, 5, 3 };
+	static const double y[5] = { 1, 2, 6, 7, 8 };
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+
+	params_single_tree(&p, 1, 2);
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, 5, 2, &p, &m, err), 0);
+	CU_ASSERT_EQUAL(rf_node_count(m), 3);
+	CU_ASSERT_EQUAL(rf_n_trees(m), 1);
+	CU_ASSERT_EQUAL(rf_n_features(m), 2);
+	flat_init(&f, m);
+	CU_ASSERT_EQUAL(f.feature[0], 0);
+	CU_ASSERT_EQUAL(f.threshold[0], 2.5);
+	CU_ASSERT_EQUAL(f.right[0], 2);
+	CU_ASSERT_EQUAL(f.feature[1], -1);
+	CU_ASSERT_EQUAL(f.feature[2], -1);
+	ASSERT_CLOSE(f.value[1], 1.5, 1e-15);
+	ASSERT_CLOSE(f.value[2], 7.0, 1e-15);
+	ASSERT_CLOSE(rf_predict_one(m, (double[]){ 2.5, 0 }), 1.5, 1e-15);
+	ASSERT_CLOSE(rf_predict_one(m, (double[]){ 2.6, 9 }), 7.0, 1e-15);
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+static void random_data(double *X, double *y, size_t n, size_t d, uint64_t seed)
+{
+	struct rng r;
+	size_t i, j;
+
+	rng_init(&r, seed, 0);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < d; j++)
+			X[i * d + j] = rng_uniform(&r);
+		y[i] = sin(6 * X[i * d]) + X[i * d + 1] * X[i * d + (d - 1)] +
+			0.3 * rng_normal(&r);
+	}
+}
+
+/* With max_depth 3 every leaf's value is the mean of the training targets
+ * that land in it (no bootstrap: each sample once). */
+static void test_leaves_are_means(void)
+{
+	enum { n = 200, d = 3 };
+	double X[n * d], y[n], sum[64] = { 0 };
+	size_t cnt[64] = { 0 }, i, leaves = 0;
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+
+	random_data(X, y, n, d, 11);
+	params_single_tree(&p, 3, 0);
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	flat_init(&f, m);
+	CU_ASSERT_FATAL(f.n_nodes <= 15);
+	CU_ASSERT_EQUAL(f.n_nodes, 15);	/* 200 noisy samples: a full depth-3 tree */
+	for (i = 0; i < n; i++) {
+		size_t l = flat_leaf(&f, 0, X + i * d);
+
+		sum[l] += y[i];
+		cnt[l]++;
+	}
+	for (i = 0; i < f.n_nodes; i++) {
+		if (f.feature[i] >= 0)
+			continue;
+		leaves++;
+		CU_ASSERT(cnt[i] > 0);
+		if (cnt[i])
+			ASSERT_CLOSE(f.value[i], sum[i] / (double)cnt[i], 1e-12);
+	}
+	CU_ASSERT_EQUAL(leaves, 8);
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+/* ---- a deliberately naive reference: at every node of the grown tree,
+ * recompute by brute force what CART must do there. For every feature and
+ * every boundary between distinct sorted values, both children's squared
+ * errors are computed from scratch; the tree's split must reach the
+ * smallest total (ties are real: in a 2-sample node every feature gives the
+ * same partition, and sklearn too takes whichever it draws first), its
+ * threshold must be the midpoint of the values on either side, a node must
+ * be a leaf exactly when it is at max depth, has fewer than 2 samples, or
+ * is pure, a leaf's value must be its samples' mean, and the nodes must be
+ * numbered in preorder. */
+
+static const double *ref_X;
+static size_t ref_d;
+
+static double ref_sse(const double *y, const size_t *idx, size_t n, double *mean)
+{
+	double mu = 0, s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		mu += y[idx[i]];
+	mu /= (double)n;
+	for (i = 0; i < n; i++)
+		s += (y[idx[i]] - mu) * (y[idx[i]] - mu);
+	if (mean)
+		*mean = mu;
+	return s;
+}
+
+/* The smallest children's total over every feature and boundary. */
+static double ref_best_split(const double *y, const size_t *idx, size_t n)
+{
+	size_t f, i, j, *s = malloc(n * sizeof(size_t));
+	double best = INFINITY;
+
+	CU_ASSERT_FATAL(s != NULL);
+	for (f = 0; f < ref_d; f++) {
+		memcpy(s, idx, n * sizeof(size_t));
+		for (i = 1; i < n; i++)	/* insertion sort on feature f */
+			for (j = i; j > 0 && ref_X[s[j - 1] * ref_d + f] > ref_X[s[j] * ref_d + f]; j--) {
+				size_t tmp = s[j];
+
+				s[j] = s[j - 1];
+				s[j - 1] = tmp;
+			}
+		for (i = 1; i < n; i++) {
+			double tot;
+
+			if (ref_X[s[i] * ref_d + f] <= ref_X[s[i - 1] * ref_d + f])
+				continue;
+			tot = ref_sse(y, s, i, NULL) + ref_sse(y, s + i, n - i, NULL);
+			best = tot < best ? tot : best;
+		}
+	}
+	free(s);
+	return best;
+}
+
+/* Checks node `node` (holding samples idx) and its subtree; returns the
+ * index one past the subtree, or 0 after a failed check. */
+static size_t ref_check(const struct flat *t, const double *y, const size_t *idx, size_t n,
+			size_t node, int depth, int max_depth)
+{
+	double mean, sse = ref_sse(y, idx, n, &mean), best, lo = -INFINITY, hi = INFINITY;
+	size_t i, nl = 0, nr = 0, *l, *r, f, end;
+	int leaf = (max_depth && depth >= max_depth) || n < 2 || sse / (double)n <= DBL_EPSILON;
+
+	if (node >= t->n_nodes) {
+		CU_FAIL("tree has fewer nodes than the reference");
+		return 0;
+	}
+	best = leaf ? INFINITY : ref_best_split(y, idx, n);
+	if (best == INFINITY)	/* no boundary anywhere: a leaf too */
+		leaf = 1;
+	CU_ASSERT_EQUAL(t->feature[node] < 0, leaf);
+	if (t->feature[node] < 0) {
+		ASSERT_CLOSE(t->value[node], mean, 1e-12);
+		return leaf ? node + 1 : 0;
+	}
+	f = (size_t)t->feature[node];
+	l = malloc(n * sizeof(size_t));
+	r = malloc(n * sizeof(size_t));
+	CU_ASSERT_FATAL(l != NULL && r != NULL);
+	for (i = 0; i < n; i++) {
+		double v = ref_X[idx[i] * ref_d + f];
+
+		if (v <= t->threshold[node]) {
+			l[nl++] = idx[i];
+			lo = v > lo ? v : lo;
+		} else {
+			r[nr++] = idx[i];
+			hi = v < hi ? v : hi;
+		}
+	}
+	CU_ASSERT_FATAL(nl > 0 && nr > 0);
+	ASSERT_CLOSE(ref_sse(y, l, nl, NULL) + ref_sse(y, r, nr, NULL), best, 1e-10);
+	ASSERT_CLOSE(t->threshold[node], (lo + hi) / 2, 1e-15);
+	end = ref_check(t, y, l, nl, node + 1, depth + 1, max_depth);
+	CU_ASSERT_EQUAL(t->right[node], (int64_t)end);
+	if (end)
+		end = ref_check(t, y, r, nr, end, depth + 1, max_depth);
+	free(l);
+	free(r);
+	return end;
+}
+
+static void compare_with_reference(int max_depth)
+{
+	enum { n = 60, d = 3 };
+	double X[n * d], y[n];
+	size_t idx[n], i;
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+	struct rng r;
+
+	random_data(X, y, n, d, 5);
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	ref_X = X;
+	ref_d = d;
+	params_single_tree(&p, max_depth, d);
+	p.seed = 99;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	flat_init(&f, m);
+	CU_ASSERT_EQUAL(ref_check(&f, y, idx, n, 0, 0, max_depth), f.n_nodes);
+	if (!max_depth)
+		CU_ASSERT_EQUAL(f.n_nodes, 2 * n - 1);	/* distinct y: one leaf per sample */
+	/* prediction for prediction on fresh points, against the exported tree */
+	rng_init(&r, 6, 0);
+	for (i = 0; i < 200; i++) {
+		double x[d] = { rng_uniform(&r), rng_uniform(&r), rng_uniform(&r) };
+
+		CU_ASSERT_EQUAL(rf_predict_one(m, x), f.value[flat_leaf(&f, 0, x)]);
+	}
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+static void test_matches_naive_full_tree(void)
+{
+	compare_with_reference(0);
+}
+
+static void test_matches_naive_depth_4(void)
+{
+	compare_with_reference(4);
+}
+
+/* Feature 0 is constant, max_features 1: when the constant feature is drawn
+ * first, drawing goes on (as in sklearn) and the root splits on feature 1,
+ * whatever the seed. */
+static void test_keeps_drawing_past_constant(void)
+{
+	enum { n = 50 };
+	double X[n * 2], y[n];
+	struct rng r;
+	uint64_t seed;
+	size_t i;
+
+	rng_init(&r, 1, 0);
+	for (i = 0; i < n; i++) {
+		X[i * 2] = 0.5;
+		X[i * 2 + 1] = rng_uniform(&r);
+		y[i] = X[i * 2 + 1] + 0.1 * rng_normal(&r);
+	}
+	for (seed = 0; seed < 8; seed++) {
+		struct rf_model *m = NULL;
+		char err[ERR_LEN] = "";
+		struct rf_params p;
+		struct flat f;
+
+		params_single_tree(&p, 1, 1);
+		p.seed = seed;
+		CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, 2, &p, &m, err), 0);
+		flat_init(&f, m);
+		CU_ASSERT_EQUAL(f.n_nodes, 3);
+		CU_ASSERT_EQUAL(f.feature[0], 1);
+		param_set_release(&f.ps);
+		rf_free(m);
+	}
+}
+
+/* min_samples_leaf 5: every leaf holds at least 5 training samples. */
+static void test_min_samples_leaf(void)
+{
+	enum { n = 120, d = 2 };
+	double X[n * d], y[n];
+	size_t cnt[512] = { 0 }, i;
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+
+	random_data(X, y, n, d, 8);
+	params_single_tree(&p, 0, 0);
+	p.min_samples_leaf = 5;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	flat_init(&f, m);
+	CU_ASSERT_FATAL(f.n_nodes < 512);
+	CU_ASSERT(f.n_nodes > 10);
+	for (i = 0; i < n; i++)
+		cnt[flat_leaf(&f, 0, X + i * d)]++;
+	for (i = 0; i < f.n_nodes; i++)
+		if (f.feature[i] < 0)
+			CU_ASSERT(cnt[i] >= 5);
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+/* y is a step (0 for x < 0.5, 1 above) over 40 distinct x: one split, and
+ * the two pure halves stay leaves although their x would split further. */
+static void test_pure_nodes_stay_leaves(void)
+{
+	enum { n = 40 };
+	double X[n], y[n];
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		X[i] = (double)i / n;
+		y[i] = X[i] < 0.5 ? 0.0 : 1.0;
+	}
+	params_single_tree(&p, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, 1, &p, &m, err), 0);
+	flat_init(&f, m);
+	CU_ASSERT_EQUAL(f.n_nodes, 3);
+	ASSERT_CLOSE(f.threshold[0], 0.4875, 1e-15);	/* (19/40 + 20/40) / 2 */
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+/* Bootstrap: n draws with replacement reach about 1 - 1/e = 63.2% of the
+ * samples. With distinct x and y and no depth limit, every sample drawn
+ * gets a leaf of its own, so a tree of 1,000 samples has 632 leaves give or
+ * take 15 (1 sigma), and each leaf value is one sample's y. */
+static void test_bootstrap_sample(void)
+{
+	enum { n = 1000, d = 2 };
+	static double X[n * d], y[n];
+	size_t i, leaves = 0, hits = 0;
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	struct flat f;
+
+	random_data(X, y, n, d, 23);
+	params_single_tree(&p, 0, 0);
+	p.bootstrap = 1;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	flat_init(&f, m);
+	for (i = 0; i < f.n_nodes; i++)
+		leaves += f.feature[i] < 0;
+	CU_ASSERT(leaves > 580 && leaves < 690);
+	for (i = 0; i < n; i++)	/* a drawn sample predicts its own y (k y / k) */
+		hits += fabs(rf_predict_one(m, X + i * d) - y[i]) <= 1e-12 * fabs(y[i]);
+	CU_ASSERT_EQUAL(hits, leaves);
+	param_set_release(&f.ps);
+	rf_free(m);
+}
+
+/* The forest's prediction is the mean of its trees' (summed in tree order),
+ * and rf_predict gives rf_predict_one's numbers on any thread count. */
+static void test_forest_is_mean_of_trees(void)
+{
+	enum { n = 300, d = 4, T = 37 };
+	double X[n * d], y[n], out[n];
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	size_t i, t;
+
+	random_data(X, y, n, d, 21);
+	rf_params_init(&p);
+	p.n_trees = T;	/* not a multiple of the walk's group size */
+	p.max_features = 2;
+	p.max_depth = 10;
+	p.seed = 4;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	for (i = 0; i < 50; i++) {
+		double s = 0;
+
+		for (t = 0; t < T; t++)
+			s += rf_predict_tree(m, t, X + i * d);
+		CU_ASSERT_EQUAL(rf_predict_one(m, X + i * d), s / T);
+	}
+	/* trees differ (bootstrap, feature draws): not all tree 0's answer */
+	CU_ASSERT(rf_predict_tree(m, 0, X) != rf_predict_tree(m, 1, X) ||
+		  rf_predict_tree(m, 0, X + d) != rf_predict_tree(m, 1, X + d));
+	rf_predict(m, X, n, out, 2);
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(out[i], rf_predict_one(m, X + i * d));
+	rf_free(m);
+}
+
+static int sets_equal(const struct param_set *a, const struct param_set *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const struct param_entry *x = &a->entries[i], *y = &b->entries[i];
+
+		if (strcmp(x->name, y->name) || x->type != y->type || x->rank != y->rank ||
+		    x->shape[0] != y->shape[0] || x->shape[1] != y->shape[1] ||
+		    memcmp(x->data, y->data, x->shape[0] * x->shape[1] * 8))
+			return 0;
+	}
+	return 1;
+}
+
+/* Same seed: the same forest, byte for byte, on 1 and 2 threads; another
+ * seed: another forest. */
+static void test_threads_same_forest(void)
+{
+	enum { n = 400, d = 5 };
+	double X[n * d], y[n];
+	struct rf_model *m1 = NULL, *m2 = NULL, *m3 = NULL;
+	struct param_set s1, s2, s3;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+
+	random_data(X, y, n, d, 13);
+	rf_params_init(&p);
+	p.n_trees = 12;
+	p.max_features = 3;
+	p.seed = 77;
+	p.threads = 1;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m1, err), 0);
+	p.threads = 2;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m2, err), 0);
+	p.seed = 78;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m3, err), 0);
+	param_set_init(&s1);
+	param_set_init(&s2);
+	param_set_init(&s3);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m1, &s1, err), 0);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m2, &s2, err), 0);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m3, &s3, err), 0);
+	CU_ASSERT_EQUAL(s1.n, 6);
+	CU_ASSERT(sets_equal(&s1, &s2));
+	CU_ASSERT(!sets_equal(&s1, &s3));
+	param_set_release(&s1);
+	param_set_release(&s2);
+	param_set_release(&s3);
+	rf_free(m1);
+	rf_free(m2);
+	rf_free(m3);
+}
+
+/* import(export(m)) exports the same arrays and predicts the same; a tree
+ * whose child points backwards is refused. */
+static void test_export_import(void)
+{
+	enum { n = 200, d = 3 };
+	double X[n * d], y[n];
+	struct rf_model *m = NULL, *m2 = NULL;
+	struct param_set s1, s2;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+	size_t i;
+
+	random_data(X, y, n, d, 17);
+	rf_params_init(&p);
+	p.n_trees = 5;
+	p.max_features = 2;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
+	param_set_init(&s1);
+	param_set_init(&s2);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m, &s1, err), 0);
+	CU_ASSERT_EQUAL_FATAL(rf_import(&s1, &m2, err), 0);
+	CU_ASSERT_EQUAL_FATAL(rf_export(m2, &s2, err), 0);
+	CU_ASSERT(sets_equal(&s1, &s2));
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(rf_predict_one(m2, X + i * d), rf_predict_one(m, X + i * d));
+	rf_free(m2);
+	m2 = NULL;
+
+	((int64_t *)param_set_find(&s1, "right")->data)[0] = 0;	/* root's right: itself */
+	CU_ASSERT_EQUAL(rf_import(&s1, &m2, err), -1);
+	CU_ASSERT(m2 == NULL);
+	CU_ASSERT(strstr(err, "node 0: children outside tree 0") != NULL);
+	param_set_release(&s1);
+	param_set_release(&s2);
+	rf_free(m);
+}
+
+static void test_bad_params(void)
+{
+	double X[4] = { 0, 1, 2, 3 }, y[2] = { 1, 2 };
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+
+	rf_params_init(&p);
+	p.n_trees = 0;
+	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
+	CU_ASSERT(strstr(err, "n_trees is 0") != NULL);
+	rf_params_init(&p);
+	y[1] = NAN;
+	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
+	CU_ASSERT(strstr(err, "target 1 is not finite") != NULL);
+	CU_ASSERT(m == NULL);
+}
+
+UNIT_SUITE("rf", UNIT_TEST(test_depth_one_by_hand), UNIT_TEST(test_leaves_are_means),
+	   UNIT_TEST(test_matches_naive_full_tree), UNIT_TEST(test_matches_naive_depth_4),
+	   UNIT_TEST(test_keeps_drawing_past_constant), UNIT_TEST(test_min_samples_leaf),
+	   UNIT_TEST(test_pure_nodes_stay_leaves), UNIT_TEST(test_bootstrap_sample),
+	   UNIT_TEST(test_forest_is_mean_of_trees), UNIT_TEST(test_threads_same_forest),
+	   UNIT_TEST(test_export_import), UNIT_TEST(test_bad_params));
