@@ -68,23 +68,19 @@ void mlp_free(struct mlp_model *m)
 	free(m);
 }
 
-static int check_params(const struct mlp_params *p, size_t n, int d, char *err)
+/* nn_train's settings from p */
+static struct nn_train_params train_params(const struct mlp_params *p)
 {
-	if (n < 1)
-		return err_set(err, "mlp: no training rows");
-	if (d < 1 || d > NN_MAX_WIDTH)
-		return err_set(err, "mlp: %d features, expected 1 to %d", d, NN_MAX_WIDTH);
-	if (p->epochs < 1)
-		return err_set(err, "mlp: epochs %d, expected at least 1", p->epochs);
-	if (p->batch < 1)
-		return err_set(err, "mlp: batch size %d, expected at least 1", p->batch);
-	if (!(p->lr > 0.0) || !isfinite(p->lr))
-		return err_set(err, "mlp: learning rate %g, expected a positive number", p->lr);
-	return 0;
+	return (struct nn_train_params){ .who = "mlp", .epochs = p->epochs, .lr = p->lr,
+					 .batch = p->batch, .seed = p->seed,
+					 .progress = p->progress,
+					 .progress_ctx = p->progress_ctx };
 }
 
-/* What one training step needs besides the model. */
+/* What one training step needs besides the minibatch: the model and its
+ * activations for up to cap rows. */
 struct work {
+	const struct mlp_model *m;
 	struct nn_cache c;
 	float *gout; /* dLoss/dPrediction, (cap) */
 };
@@ -99,6 +95,7 @@ static void work_release(struct work *w)
 static int work_init(struct work *w, const struct mlp_model *m, int cap, char *err)
 {
 	memset(w, 0, sizeof(*w));
+	w->m = m;
 	if (nn_cache_init(&w->c, &m->net, cap, err) < 0 ||
 	    !(w->gout = xcalloc((size_t)cap, sizeof(float), err))) {
 		work_release(w);
@@ -107,10 +104,12 @@ static int work_init(struct work *w, const struct mlp_model *m, int cap, char *e
 	return 0;
 }
 
-/* loss = SmoothL1(pred, y) of the minibatch (xb, yb); grads = its gradient. */
-static double loss_grad(const struct mlp_model *m, struct work *w, const float *xb,
-			const float *yb, int rows, float *grads)
+/* loss = SmoothL1(pred, y) of the minibatch (xb, yb); grads = its gradient
+ * (an nn_loss_grad_fn, ctx a struct work) */
+static double loss_grad(void *ctx, const float *xb, const float *yb, int rows, float *grads)
 {
+	struct work *w = ctx;
+	const struct mlp_model *m = w->m;
 	const float *pred = nn_forward(&m->net, m->params, &w->c, xb, rows);
 	double loss = nn_smooth_l1(pred, yb, (size_t)rows, 1.0f / rows, w->gout);
 
@@ -128,7 +127,7 @@ int mlp_loss_grad(const struct mlp_model *m, const float *xb, const float *yb, i
 		return err_set(err, "mlp: a minibatch of %d rows", rows);
 	if (work_init(&w, m, rows, err) < 0)
 		return -1;
-	*loss = loss_grad(m, &w, xb, yb, rows, grads);
+	*loss = loss_grad(&w, xb, yb, rows, grads);
 	work_release(&w);
 	return 0;
 }
@@ -136,115 +135,36 @@ int mlp_loss_grad(const struct mlp_model *m, const float *xb, const float *yb, i
 int mlp_fit(const double *X, const double *y, size_t n, int d, const struct mlp_params *p,
 	    struct mlp_model **model, char *err)
 {
-	struct mlp_model *m = NULL;
-	struct work w = { 0 };
-	struct nn_adam adam = { 0 };
-	struct rng shuffle;
-	float *Xf = NULL, *yf = NULL, *grads = NULL, *xb = NULL, *yb = NULL;
-	size_t *idx = NULL, i, start;
-	int batch, epoch, r, threads = -1, ret = -1;
+	struct nn_train_params t = train_params(p);
+	struct mlp_model *m;
+	struct work w;
 
 	*model = NULL;
-	if (check_params(p, n, d, err) < 0 || !(m = mlp_new(d, p, err)))
+	if (nn_train_check(&t, n, d, err) < 0 || !(m = mlp_new(d, p, err)))
 		return -1;
-	batch = (size_t)p->batch < n ? p->batch : (int)n;
-	if (nn_floats(X, n, d, "mlp: X", &Xf, err) < 0 || nn_floats(y, n, 1, "mlp: y", &yf, err) < 0 ||
-	    !(grads = xcalloc(m->net.nparams, sizeof(float), err)) ||
-	    !(xb = xcalloc((size_t)batch * d, sizeof(float), err)) ||
-	    !(yb = xcalloc((size_t)batch, sizeof(float), err)) ||
-	    !(idx = xcalloc(n, sizeof(size_t), err)) || work_init(&w, m, batch, err) < 0 ||
-	    nn_adam_init(&adam, m->net.nparams, p->lr, err) < 0)
-		goto out;
-
-	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
-	rng_init(&shuffle, p->seed, 1);
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	for (epoch = 1; epoch <= p->epochs; epoch++) {
-		double loss_sum = 0.0;
-
-		nn_shuffle(idx, n, &shuffle);
-		for (start = 0; start < n; start += (size_t)batch) {
-			int rows = n - start < (size_t)batch ? (int)(n - start) : batch;
-
-			nn_gather(Xf, d, idx + start, rows, xb);
-			for (r = 0; r < rows; r++)
-				yb[r] = yf[idx[start + r]];
-			loss_sum += rows * loss_grad(m, &w, xb, yb, rows, grads);
-			nn_adam_step(&adam, m->params, grads);
-		}
-		if (!isfinite(loss_sum)) {
-			err_set(err, "mlp: training diverged (loss not finite) at epoch %d", epoch);
-			goto out;
-		}
-		if (p->progress && p->progress(p->progress_ctx, epoch, loss_sum / n)) {
-			err_set(err, "mlp: fit stopped at epoch %d", epoch);
-			goto out;
-		}
+	if (work_init(&w, m, nn_train_batch(&t, n), err) < 0 ||
+	    nn_train(X, y, n, d, m->params, m->net.nparams, &t, loss_grad, &w, err) < 0) {
+		work_release(&w);
+		mlp_free(m);
+		return -1;
 	}
-	*model = m;
-	m = NULL;
-	ret = 0;
-out:
-	if (threads > 0)
-		nn_blas_threads(threads);
-	mlp_free(m);
 	work_release(&w);
-	nn_adam_release(&adam);
-	free(Xf);
-	free(yf);
-	free(grads);
-	free(xb);
-	free(yb);
-	free(idx);
-	return ret;
+	*model = m;
+	return 0;
 }
 
 double mlp_predict_one(const struct mlp_model *m, const double *x)
 {
-	float xf[NN_MAX_WIDTH], out;
-	int j;
+	const struct nn_stack *s = &m->net;
 
-	for (j = 0; j < m->d; j++)
-		xf[j] = (float)x[j];
-	nn_forward_one(&m->net, m->params, xf, &out);
-	return out;
+	return nn_predict_one(&s, 1, m->params, x);
 }
-
-#define PREDICT_CHUNK 256
 
 int mlp_predict(const struct mlp_model *m, const double *X, size_t n, double *out, char *err)
 {
-	struct nn_cache cache;
-	float *xb;
-	size_t start, k;
-	int rows, threads;
+	const struct nn_stack *s = &m->net;
 
-	if (!n)
-		return 0;
-	rows = n < PREDICT_CHUNK ? (int)n : PREDICT_CHUNK;
-	if (!(xb = xcalloc((size_t)rows * m->d, sizeof(float), err)))
-		return -1;
-	if (nn_cache_init(&cache, &m->net, rows, err) < 0) {
-		free(xb);
-		return -1;
-	}
-	threads = nn_blas_threads(1);
-	for (start = 0; start < n; start += PREDICT_CHUNK) {
-		size_t count = n - start < PREDICT_CHUNK ? n - start : PREDICT_CHUNK;
-		const double *src = X + start * m->d;
-		const float *pred;
-
-		for (k = 0; k < count * m->d; k++)
-			xb[k] = (float)src[k];
-		pred = nn_forward(&m->net, m->params, &cache, xb, (int)count);
-		for (k = 0; k < count; k++)
-			out[start + k] = pred[k];
-	}
-	nn_blas_threads(threads);
-	nn_cache_release(&cache);
-	free(xb);
-	return 0;
+	return nn_predict(&s, 1, m->params, X, n, out, err);
 }
 
 size_t mlp_param_count(const struct mlp_model *m)

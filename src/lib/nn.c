@@ -1,7 +1,9 @@
 /* nn.c - dense layers in float32: sgemm minibatch forward/backward, a
- * hand-written single-sample forward, SmoothL1, Adam, PyTorch-like init. */
+ * hand-written single-sample forward, SmoothL1, Adam, PyTorch-like init, and
+ * the training loop and prediction paths that mlp.c and medn.c share. */
 #include "nn.h"
 
+#include <assert.h>
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -533,6 +535,150 @@ void nn_gather(const float *X, int d, const size_t *idx, int rows, float *out)
 
 	for (r = 0; r < rows; r++)
 		memcpy(out + (size_t)r * d, X + idx[r] * d, (size_t)d * sizeof(float));
+}
+
+/* ---- training ---- */
+
+int nn_train_check(const struct nn_train_params *p, size_t n, int d, char *err)
+{
+	if (n < 1)
+		return err_set(err, "%s: no training rows", p->who);
+	if (d < 1 || d > NN_MAX_WIDTH)
+		return err_set(err, "%s: %d features, expected 1 to %d", p->who, d, NN_MAX_WIDTH);
+	if (p->epochs < 1)
+		return err_set(err, "%s: epochs %d, expected at least 1", p->who, p->epochs);
+	if (p->batch < 1)
+		return err_set(err, "%s: batch size %d, expected at least 1", p->who, p->batch);
+	if (!(p->lr > 0.0) || !isfinite(p->lr))
+		return err_set(err, "%s: learning rate %g, expected a positive number", p->who,
+			       p->lr);
+	return 0;
+}
+
+int nn_train_batch(const struct nn_train_params *p, size_t n)
+{
+	return (size_t)p->batch < n ? p->batch : (int)n;
+}
+
+int nn_train(const double *X, const double *y, size_t n, int d, float *params, size_t nparams,
+	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx, char *err)
+{
+	struct nn_adam adam = { 0 };
+	struct rng shuffle;
+	char xwhat[64], ywhat[64];
+	float *Xf = NULL, *yf = NULL, *grads = NULL, *xb = NULL, *yb = NULL;
+	size_t *idx = NULL, i, start;
+	int batch, epoch, r, threads = -1, ret = -1;
+
+	if (nn_train_check(p, n, d, err) < 0)
+		return -1;
+	batch = nn_train_batch(p, n);
+	snprintf(xwhat, sizeof(xwhat), "%s: X", p->who);
+	snprintf(ywhat, sizeof(ywhat), "%s: y", p->who);
+	if (nn_floats(X, n, d, xwhat, &Xf, err) < 0 || nn_floats(y, n, 1, ywhat, &yf, err) < 0 ||
+	    !(grads = xcalloc(nparams, sizeof(float), err)) ||
+	    !(xb = xcalloc((size_t)batch * d, sizeof(float), err)) ||
+	    !(yb = xcalloc((size_t)batch, sizeof(float), err)) ||
+	    !(idx = xcalloc(n, sizeof(size_t), err)) ||
+	    nn_adam_init(&adam, nparams, p->lr, err) < 0)
+		goto out;
+
+	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
+	rng_init(&shuffle, p->seed, 1);
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	for (epoch = 1; epoch <= p->epochs; epoch++) {
+		double loss_sum = 0.0;
+
+		nn_shuffle(idx, n, &shuffle);
+		for (start = 0; start < n; start += (size_t)batch) {
+			int rows = n - start < (size_t)batch ? (int)(n - start) : batch;
+
+			nn_gather(Xf, d, idx + start, rows, xb);
+			for (r = 0; r < rows; r++)
+				yb[r] = yf[idx[start + r]];
+			loss_sum += rows * loss_grad(ctx, xb, yb, rows, grads);
+			nn_adam_step(&adam, params, grads);
+		}
+		if (!isfinite(loss_sum)) {
+			err_set(err, "%s: training diverged (loss not finite) at epoch %d", p->who,
+				epoch);
+			goto out;
+		}
+		if (p->progress && p->progress(p->progress_ctx, epoch, loss_sum / n)) {
+			err_set(err, "%s: fit stopped at epoch %d", p->who, epoch);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (threads > 0)
+		nn_blas_threads(threads);
+	nn_adam_release(&adam);
+	free(Xf);
+	free(yf);
+	free(grads);
+	free(xb);
+	free(yb);
+	free(idx);
+	return ret;
+}
+
+/* ---- prediction ---- */
+
+double nn_predict_one(const struct nn_stack *const *s, int nstacks, const float *params,
+		      const double *x)
+{
+	float buf[NN_MAX_WIDTH];
+	int j;
+
+	assert(nstacks >= 1 && nstacks <= NN_MAX_CHAIN);
+	for (j = 0; j < s[0]->width[0]; j++)
+		buf[j] = (float)x[j];
+	for (j = 0; j < nstacks; j++)
+		nn_forward_one(s[j], params, buf, buf);
+	return buf[0];
+}
+
+#define PREDICT_CHUNK 256
+
+int nn_predict(const struct nn_stack *const *s, int nstacks, const float *params,
+	       const double *X, size_t n, double *out, char *err)
+{
+	struct nn_cache c[NN_MAX_CHAIN] = { { 0 } };
+	int d = s[0]->width[0], rows, threads, j, ret = -1;
+	float *xb;
+	size_t start, k;
+
+	assert(nstacks >= 1 && nstacks <= NN_MAX_CHAIN);
+	if (!n)
+		return 0;
+	rows = n < PREDICT_CHUNK ? (int)n : PREDICT_CHUNK;
+	if (!(xb = xcalloc((size_t)rows * d, sizeof(float), err)))
+		return -1;
+	for (j = 0; j < nstacks; j++)
+		if (nn_cache_init(&c[j], s[j], rows, err) < 0)
+			goto out;
+	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
+	for (start = 0; start < n; start += PREDICT_CHUNK) {
+		size_t count = n - start < PREDICT_CHUNK ? n - start : PREDICT_CHUNK;
+		const double *src = X + start * d;
+		const float *a = xb;
+
+		for (k = 0; k < count * d; k++)
+			xb[k] = (float)src[k];
+		for (j = 0; j < nstacks; j++)
+			a = nn_forward(s[j], params, &c[j], a, (int)count);
+		for (k = 0; k < count; k++)
+			out[start + k] = a[k];
+	}
+	nn_blas_threads(threads);
+	ret = 0;
+out:
+	for (j = 0; j < nstacks; j++)
+		nn_cache_release(&c[j]);
+	free(xb);
+	return ret;
 }
 
 /* ---- export / import ---- */

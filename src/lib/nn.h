@@ -21,6 +21,7 @@
 #define MODLAT_NN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rng.h"
 
@@ -125,6 +126,65 @@ int nn_floats(const double *src, size_t n, int d, const char *what, float **dst,
 
 /* Copies rows idx[0..rows-1] of the float matrix X (., d) into out (rows, d). */
 void nn_gather(const float *X, int d, const size_t *idx, int rows, float *out);
+
+/* ---- training: minibatch Adam on one model's parameter buffer ---- */
+
+/* The loss of one minibatch, xb (rows, d) and yb (rows) in float32, rows >= 1:
+ * returns it and OVERWRITES grads (every parameter of the model) with its
+ * gradient. ctx is the model's: its layout, scratch for the rows of
+ * nn_train_batch, and loss settings. */
+typedef double nn_loss_grad_fn(void *ctx, const float *xb, const float *yb, int rows,
+			       float *grads);
+
+/* The settings nn_train shares among the deep RMs (mlp_params, medn_params). */
+struct nn_train_params {
+	const char *who; /* the RM's name, first in every message: "mlp" */
+	int epochs;      /* passes over the data */
+	double lr;       /* Adam learning rate */
+	int batch;       /* minibatch rows; the last one of an epoch may be short */
+	uint64_t seed;   /* shuffling: rng stream 1 (stream 0 is the RM's initialisation) */
+	/* Called after every epoch (1-based) with the mean training loss; may be
+	 * NULL. A non-zero return stops the fit, which then fails. */
+	int (*progress)(void *ctx, int epoch, double loss);
+	void *progress_ctx;
+};
+
+/* Checks n (>= 1 rows), d (1 to NN_MAX_WIDTH features) and p (epochs and
+ * batch >= 1, lr > 0): returns 0, or -1 with "WHO: epochs 0, expected at
+ * least 1" and the like. */
+int nn_train_check(const struct nn_train_params *p, size_t n, int d, char *err);
+
+/* The most rows of a minibatch of nn_train: min(p->batch, n). */
+int nn_train_batch(const struct nn_train_params *p, size_t n);
+
+/* Fits params (nparams floats, initialised by the caller) to X (n, d) and y
+ * (n), doubles converted to float32 (a value that is not a finite float is an
+ * error: "WHO: X row R column C ..."). Each epoch shuffles the row order
+ * (nn_shuffle, rng stream 1 of p->seed) and takes one nn_adam_step per
+ * minibatch of that order on loss_grad's gradient; the epoch's loss is the
+ * rows-weighted mean of the minibatch losses. OpenBLAS runs on 1 thread
+ * meanwhile (nn_blas_threads). Returns 0, or -1 with a message (bad
+ * parameters, non-finite data, out of memory, a loss that is not finite, or
+ * a stop asked by p->progress); params then hold the last step's values. */
+int nn_train(const double *X, const double *y, size_t n, int d, float *params, size_t nparams,
+	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx, char *err);
+
+/* ---- prediction through a chain of stacks ---- */
+
+#define NN_MAX_CHAIN 4 /* stacks in one prediction path */
+
+/* A model's prediction path: s[0] takes the inputs, each stack feeds the
+ * next, and the last has one output; all parameters in params. Single-sample
+ * prediction for x (s[0]'s input width doubles), on nn_forward_one: no
+ * allocation, thread-safe. nstacks is 1 to NN_MAX_CHAIN. */
+double nn_predict_one(const struct nn_stack *const *s, int nstacks, const float *params,
+		      const double *x);
+
+/* Predictions for X (n, s[0]'s input width) into out (n), in chunks of 256
+ * rows through nn_forward (sgemm) on 1 OpenBLAS thread. Returns 0 or -1 (out
+ * of memory). */
+int nn_predict(const struct nn_stack *const *s, int nstacks, const float *params,
+	       const double *X, size_t n, double *out, char *err);
 
 /* ---- export / import through param_set.h (one HDF5 dataset per entry) ---- */
 
