@@ -67,8 +67,10 @@ GEN_LIB := sample
 BENCH_LIB := backend backend_onednn sysstat journal load bench
 IMPORT_LIB := csv import
 REPORT_LIB := select table
+PREDICT_LIB := predictor
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
-MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB),$(ALL_LIB))
+MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB) \
+	$(PREDICT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
@@ -76,7 +78,8 @@ BINS := $(patsubst %,bin/%,$(COMMANDS))
 # which library groups each command links
 cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
-	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(MODEL_LIB)))))
+	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB))))))
 
 all: $(BINS)
 

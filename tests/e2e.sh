@@ -153,6 +153,19 @@ bad_fit=$(bin/evaluate "$D/static/models/conv.rf.h5" "$D/static/bn.h5" -o "$T/x.
 [ $? -ne 0 ] && [ ! -e "$T/x.h5" ] && grep -q "module 'conv', the dataset of 'bn'" <<<"$bad_fit" &&
 	ok "a model against another module's dataset: $bad_fit" || no "model against other module ($bad_fit)"
 
+echo "e2e: predict"
+out=$(bin/predict "$D/static/selection.h5" --module linear --batch 2 --cin 16 --cout 8 --mem-avail 1e10 --util 0 2>&1)
+awk -v v="$out" 'BEGIN { exit !(v + 0 == v && v != "") }' && ok "predict from a selection: $out ms" ||
+	no "predict from a selection ($out)"
+printf 'module,batch,cin,cout,hw,kernel,stride\nconv,1,8,8,14,3,1\nmaxpool,1,8,,14,3,2\n' >"$T/net.csv"
+out=$(bin/predict "$D/static/selection.h5" --csv "$T/net.csv" --mem-avail 1e10 --util 0 2>&1)
+grep -q '^total,' <<<"$out" && [ "$(grep -c '^[23],' <<<"$out")" = 2 ] && ok "a network from CSV: per-module and total" ||
+	no "a network from CSV ($out)"
+bad_out=$(bin/predict "$D/static/selection.h5" --module convolution --batch 1 2>&1)
+rc=$?
+[ $rc -ne 0 ] && grep -q convolution <<<"$bad_out" && [ "$(grep -c . <<<"$bad_out")" = 1 ] && ok "predict: unknown module: $bad_out" ||
+	no "predict: unknown module ($bad_out)"
+
 echo "e2e: an interrupted bench resumes"
 X=$T/resume.ini
 cat >"$X" <<'INI'

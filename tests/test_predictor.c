@@ -1,0 +1,419 @@
+/* The public prediction API: the same numbers as the model layer, inferable
+ * parameters as module.c computes them, the machine's state, bad input, and a
+ * selection's per-module dispatch and schemes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "err.h"
+#include "h5io.h"
+#include "modlat.h"
+#include "model.h"
+#include "module.h"
+#include "rm.h"
+#include "rng.h"
+#include "select.h"
+#include "unit.h"
+#include "util.h"
+
+/* A synthetic dataset of module kind in the contract: the module's sampling
+ * parameters, mem_avail, util, then the inferable ones from module.c (as gen
+ * and bench lay them out); latency linear in flops and util; 120 rows. */
+static void synth(struct dataset *ds, enum module_kind kind)
+{
+	static const char *const sampling[] = { "batch", "cin", "cout", "hw", "kernel", "stride" };
+	static const long hws[] = { 7, 8, 13, 14, 28 };
+	unsigned params = module_params(kind);
+	int ratio[3] = { 7, 1, 2 }, weights = module_has_weights(kind);
+	size_t i, j, d = 0, ns = 0;
+	char err[ERR_LEN];
+	struct rng r;
+
+	for (j = 0; j < 6; j++)
+		ns += (params >> j) & 1;
+	CU_ASSERT_EQUAL_FATAL(dataset_init(ds, 120, ns + 5 + weights, 1, err), 0);
+	for (j = 0; j < 6; j++)
+		if (params & (1u << j))
+			dataset_set_feature(ds, d++, sampling[j], "sampling", err);
+	dataset_set_feature(ds, d++, "mem_avail", "measurable", err);
+	dataset_set_feature(ds, d++, "util", "measurable", err);
+	dataset_set_feature(ds, d++, "data_size", "inferable", err);
+	if (weights)
+		dataset_set_feature(ds, d++, "param_count", "inferable", err);
+	dataset_set_feature(ds, d++, "flops", "inferable", err);
+	dataset_set_feature(ds, d++, "out_size", "inferable", err);
+	CU_ASSERT_EQUAL_FATAL(d, ds->d);
+	rng_init(&r, 11, (uint64_t)kind);
+	for (i = 0; i < ds->n; i++) {
+		struct module_shape sh = { kind, 0, 0, 0, 0, 0, 0 };
+		double *x = &ds->features[i * ds->d], u = rng_uniform(&r);
+		long v[6];
+
+		sh.batch = rng_range(&r, 1, 16);
+		sh.cin = rng_range(&r, 3, 64);
+		sh.cout = params & PARAM_COUT ? rng_range(&r, 3, 64) : 0;
+		sh.hw = params & PARAM_HW ? hws[rng_range(&r, 0, 4)] : 0;
+		sh.kernel = params & PARAM_KERNEL ? 2 * rng_range(&r, 0, 2) + 1 : 0;
+		sh.stride = params & PARAM_STRIDE ? rng_range(&r, 1, 2) : 0;
+		v[0] = sh.batch, v[1] = sh.cin, v[2] = sh.cout, v[3] = sh.hw, v[4] = sh.kernel,
+		v[5] = sh.stride;
+		d = 0;
+		for (j = 0; j < 6; j++)
+			if (params & (1u << j))
+				x[d++] = (double)v[j];
+		x[d++] = 2e10 + 1e9 * rng_uniform(&r);
+		x[d++] = u;
+		x[d++] = module_data_size(&sh);
+		if (weights)
+			x[d++] = module_param_count(&sh);
+		x[d++] = module_flops(&sh);
+		x[d++] = module_out_size(&sh);
+		ds->latency_ms[i] = 0.01 + 1e-7 * module_flops(&sh) + 0.005 * u;
+		ds->runs_ms[i] = ds->latency_ms[i];
+	}
+	dataset_assign_split(ds->split, ds->n, ratio, 1);
+	attrs_set_str(&ds->attrs, "module", module_name(kind), err);
+}
+
+/* Fits lr with feature set fs on kind's synthetic data and writes it to
+ * path; m (may be NULL) gets the model as read back. */
+static void fit_write(enum module_kind kind, enum feature_set fs, const char *path,
+		      struct model *m)
+{
+	struct rm_settings s;
+	struct experiment x;
+	struct dataset ds;
+	struct model fit;
+	char err[ERR_LEN];
+
+	memset(&x, 0, sizeof(x));
+	x.seed = 9;
+	CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, "lr", kind, &x, err), 0);
+	synth(&ds, kind);
+	CU_ASSERT_EQUAL_FATAL(model_fit(&fit, &ds, "lr", fs, &s, err), 0);
+	CU_ASSERT_EQUAL_FATAL(attrs_set_str(&fit.attrs, "module", module_name(kind), err), 0);
+	CU_ASSERT_EQUAL_FATAL(model_write(&fit, path, err), 0);
+	model_release(&fit);
+	dataset_release(&ds);
+	if (m)
+		CU_ASSERT_EQUAL_FATAL(model_read(m, path, err), 0);
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[8][4096];
+	static int k;
+
+	k = (k + 1) % 8;
+	snprintf(buf[k], sizeof(buf[k]), "%s/predictor-%s", unit_tmpdir(), name);
+	return buf[k];
+}
+
+/* A module with its state given. */
+static struct modlat_module given(const char *name, long n, long ci, long co, long l, long k,
+				  long s)
+{
+	struct modlat_module m;
+
+	modlat_module_init(&m);
+	m.name = name;
+	m.batch = n, m.cin = ci, m.cout = co, m.hw = l, m.kernel = k, m.stride = s;
+	m.mem_avail = 1.2e10;
+	m.util = 0.25;
+	m.flags = MODLAT_STATE_GIVEN;
+	return m;
+}
+
+static void test_same_as_model(void)
+{
+	struct modlat_predictor *p;
+	struct modlat_module mod = given("linear", 8, 100, 50, 0, 0, 0);
+	struct model m;
+	char err[MODLAT_ERR_LEN];
+	/* batch, cin, cout, mem_avail, util, data_size, param_count, flops, out_size */
+	const double x[9] = { 8, 100, 50, 1.2e10, 0.25, 800, 5050, 80400, 400 };
+	double v = NAN, w = NAN;
+
+	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("linear.lr.h5"), &m);
+	CU_ASSERT_EQUAL_FATAL(m.d, 9);
+	p = modlat_open(tmp("linear.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&m, x)); /* exactly */
+	/* and the fit is right: 0.01 + 1e-7 flops + 0.005 util */
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * 80400 + 0.005 * 0.25, 1e-9);
+	/* by kind instead of name; other modules' fields are ignored */
+	mod.name = NULL;
+	mod.kind = MODLAT_LINEAR;
+	mod.hw = 99, mod.kernel = 7;
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &w, err), 0);
+	CU_ASSERT_EQUAL(w, v);
+	modlat_close(p);
+	model_release(&m);
+}
+
+/* The feature value called name, NaN if the model has none. */
+static double feature(const char *const *names, const double *x, int d, const char *name)
+{
+	int j;
+
+	for (j = 0; j < d; j++)
+		if (!strcmp(names[j], name))
+			return x[j];
+	return NAN;
+}
+
+static void test_inferable(void)
+{
+	struct modlat_predictor *p;
+	struct modlat_module mod = given("conv", 2, 3, 4, 8, 3, 2);
+	struct module_shape sh = { MODULE_CONV, 2, 3, 4, 8, 3, 2 };
+	const char *const *names;
+	struct model m;
+	char err[MODLAT_ERR_LEN];
+	double x[MODEL_MAX_FEATURES], v;
+	int d, j;
+
+	fit_write(MODULE_CONV, FEATURES_ALL, tmp("conv.lr.h5"), &m);
+	p = modlat_open(tmp("conv.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	d = modlat_features(p, &mod, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL_FATAL(d, 12);
+	for (j = 0; j < d; j++)
+		CU_ASSERT_STRING_EQUAL(names[j], m.names[j]);
+	/* pad 1, output 4x4: N*Ci*L^2, Co*Ci*K^2 + Co, out*(2*Ci*K^2 + 1), N*Co*4^2 */
+	CU_ASSERT_EQUAL(feature(names, x, d, "data_size"), 384);
+	CU_ASSERT_EQUAL(feature(names, x, d, "param_count"), 112);
+	CU_ASSERT_EQUAL(feature(names, x, d, "flops"), 128 * 55);
+	CU_ASSERT_EQUAL(feature(names, x, d, "out_size"), 128);
+	CU_ASSERT_EQUAL(feature(names, x, d, "flops"), module_flops(&sh));
+	CU_ASSERT_EQUAL(feature(names, x, d, "kernel"), 3);
+	CU_ASSERT_EQUAL(feature(names, x, d, "stride"), 2);
+	CU_ASSERT_EQUAL(feature(names, x, d, "mem_avail"), 1.2e10);
+	CU_ASSERT_EQUAL(feature(names, x, d, "util"), 0.25);
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&m, x));
+	/* too little room */
+	CU_ASSERT_EQUAL(modlat_features(p, &mod, x, 11, NULL, err), -1);
+	modlat_close(p);
+	model_release(&m);
+
+	/* a pool: no padding, no param_count; output (8 - 3) / 2 + 1 = 3 */
+	fit_write(MODULE_MAXPOOL, FEATURES_ALL, tmp("maxpool.lr.h5"), NULL);
+	p = modlat_open(tmp("maxpool.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	mod = given("maxpool", 2, 3, 0, 8, 3, 2);
+	d = modlat_features(p, &mod, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL_FATAL(d, 10);
+	CU_ASSERT_EQUAL(feature(names, x, d, "data_size"), 384);
+	CU_ASSERT(isnan(feature(names, x, d, "param_count")));
+	CU_ASSERT_EQUAL(feature(names, x, d, "out_size"), 54);
+	CU_ASSERT_EQUAL(feature(names, x, d, "flops"), 54 * 9);
+	/* a kernel larger than the input has no output */
+	mod.kernel = 9;
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "does not fit"));
+	modlat_close(p);
+}
+
+static void expect_error(const struct modlat_predictor *p, const struct modlat_module *m,
+			 const char *msg)
+{
+	char err[MODLAT_ERR_LEN] = "";
+	double v = 42;
+
+	CU_ASSERT_EQUAL(modlat_predict(p, m, &v, err), -1);
+	CU_ASSERT_EQUAL(v, 42); /* untouched */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, msg));
+	if (!strstr(err, msg))
+		fprintf(stderr, "\n  expected '%s' in '%s'\n", msg, err);
+}
+
+static void test_bad_input(void)
+{
+	struct modlat_predictor *p;
+	struct modlat_module ok = given("linear", 8, 100, 50, 0, 0, 0), m;
+	struct h5_out out;
+	char err[MODLAT_ERR_LEN];
+	double v;
+	FILE *f;
+
+	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("linear.lr.h5"), NULL);
+	p = modlat_open(tmp("linear.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	m = ok, m.name = "conv";
+	expect_error(p, &m, "a model of module 'linear', not 'conv'");
+	m = ok, m.name = "conv2d";
+	expect_error(p, &m, "unknown module 'conv2d'");
+	m = ok, m.name = NULL, m.kind = (enum modlat_kind)99;
+	expect_error(p, &m, "unknown module kind 99");
+	m = ok, m.cout = 0;
+	expect_error(p, &m, "'cout' is missing");
+	m = ok, m.batch = -1;
+	expect_error(p, &m, "'batch' is -1");
+	/* a measurable marked given but missing (NaN) or out of range */
+	m = ok, m.mem_avail = NAN;
+	expect_error(p, &m, "mem_avail is nan");
+	m = ok, m.util = NAN, m.flags = MODLAT_UTIL_GIVEN;
+	expect_error(p, &m, "util is nan");
+	m = ok, m.util = 1.5;
+	expect_error(p, &m, "util is 1.5");
+	CU_ASSERT_EQUAL(modlat_predict(p, &ok, &v, err), 0);
+	modlat_close(p);
+
+	/* files */
+	CU_ASSERT_PTR_NULL(modlat_open(tmp("nonexistent.h5"), err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nonexistent.h5"));
+	f = fopen(tmp("text.h5"), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("not hdf5\n", f);
+	fclose(f);
+	CU_ASSERT_PTR_NULL(modlat_open(tmp("text.h5"), err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not an hdf5 file"));
+	CU_ASSERT_EQUAL_FATAL(h5_create(&out, tmp("eval.h5"), "modlat-eval", 1, err), 0);
+	CU_ASSERT_EQUAL_FATAL(h5_commit(&out, err), 0);
+	CU_ASSERT_PTR_NULL(modlat_open(tmp("eval.h5"), err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format is 'modlat-eval'"));
+	CU_ASSERT_PTR_NULL(modlat_open_scheme(tmp("linear.lr.h5"), "fast", err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown scheme 'fast'"));
+	modlat_close(NULL);
+}
+
+static void test_live_state(void)
+{
+	struct modlat_predictor *p;
+	struct modlat_module m;
+	const char *const *names;
+	char err[MODLAT_ERR_LEN];
+	double x[MODEL_MAX_FEATURES], t0, v;
+	int d;
+
+	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("linear.lr.h5"), NULL);
+	t0 = now_s();
+	p = modlat_open(tmp("linear.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	modlat_module_init(&m);
+	m.kind = MODLAT_LINEAR;
+	m.batch = 4, m.cin = 16, m.cout = 16;
+	d = modlat_features(p, &m, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL_FATAL(d, 9);
+	/* the first read waits for a utilisation window since the open */
+	CU_ASSERT(now_s() - t0 >= 0.19);
+	CU_ASSERT(feature(names, x, d, "mem_avail") > 0);
+	CU_ASSERT(feature(names, x, d, "util") >= 0 && feature(names, x, d, "util") <= 1);
+	/* one given, the other live */
+	m.mem_avail = 123;
+	m.flags = MODLAT_MEM_GIVEN;
+	d = modlat_features(p, &m, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL(feature(names, x, d, "mem_avail"), 123);
+	CU_ASSERT(feature(names, x, d, "util") >= 0 && feature(names, x, d, "util") <= 1);
+	modlat_close(p);
+
+	/* a model without measurables ignores the state, given or not */
+	fit_write(MODULE_LINEAR, FEATURES_NO_MEASURABLE, tmp("linear.xm.h5"), NULL);
+	p = modlat_open(tmp("linear.xm.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	m.flags = MODLAT_STATE_GIVEN; /* util NaN: not needed, so no error */
+	CU_ASSERT_EQUAL(modlat_features(p, &m, x, MODEL_MAX_FEATURES, NULL, err), 7);
+	CU_ASSERT_EQUAL(modlat_predict(p, &m, &v, err), 0);
+	modlat_close(p);
+}
+
+/* Writes a selection whose time scheme picks time[i] and space scheme
+ * space[i] for modules[i]. */
+static void write_selection(const char *path, size_t n, const char *const *modules,
+			    const char *const *time, const char *const *space)
+{
+	struct select_entry te[4], se[4];
+	struct select_result r;
+	char err[ERR_LEN];
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	memset(te, 0, sizeof(te));
+	memset(se, 0, sizeof(se));
+	r.experiment = "unit";
+	r.environment = "static";
+	r.eps_a = r.eps_r = 0.05;
+	r.n = n;
+	r.time = te;
+	r.space = se;
+	for (i = 0; i < n; i++) {
+		te[i].module = se[i].module = (char *)modules[i];
+		te[i].variant = se[i].variant = "lr";
+		te[i].model = (char *)time[i];
+		se[i].model = (char *)space[i];
+	}
+	CU_ASSERT_EQUAL_FATAL(select_write(&r, path, err), 0);
+}
+
+static void test_selection(void)
+{
+	static const char *const modules[] = { "conv", "linear" };
+	struct modlat_predictor *p;
+	struct modlat_module c = given("conv", 2, 3, 4, 8, 3, 2), l = given("linear", 8, 100, 50, 0, 0, 0);
+	struct model conv, lin, lin_s;
+	char err[MODLAT_ERR_LEN], dir[4096], cmd[4200];
+	const char *time[2], *space[2], *bad[2];
+	double x[MODEL_MAX_FEATURES], v;
+	int d;
+
+	snprintf(dir, sizeof(dir), "%s", tmp("sel"));
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/models'", dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	fit_write(MODULE_CONV, FEATURES_ALL, tmp("sel/models/conv.lr.h5"), &conv);
+	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("sel/models/linear.lr.h5"), &lin);
+	fit_write(MODULE_LINEAR, FEATURES_SAMPLING, tmp("sel/models/linear.medn-r.h5"), &lin_s);
+	/* as select writes them (relative to where it ran, here nowhere: found
+	 * beside the selection), and one absolute path */
+	time[0] = space[0] = "data/nowhere/static/models/conv.lr.h5";
+	time[1] = tmp("sel/models/linear.lr.h5");
+	space[1] = "data/nowhere/static/models/linear.medn-r.h5";
+	write_selection(tmp("sel/selection.h5"), 2, modules, time, space);
+
+	p = modlat_open(tmp("sel/selection.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	d = modlat_features(p, &c, x, MODEL_MAX_FEATURES, NULL, err);
+	CU_ASSERT_EQUAL(d, 12);
+	CU_ASSERT_EQUAL(modlat_predict(p, &c, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&conv, x));
+	d = modlat_features(p, &l, x, MODEL_MAX_FEATURES, NULL, err);
+	CU_ASSERT_EQUAL(d, 9);
+	CU_ASSERT_EQUAL(modlat_predict(p, &l, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&lin, x));
+	c.name = "bn";
+	expect_error(p, &c, "the time-efficient selection has no model for module 'bn'");
+	c.name = "conv";
+	modlat_close(p);
+
+	/* the space scheme: linear's model takes only batch, cin, cout */
+	p = modlat_open_scheme(tmp("sel/selection.h5"), "space", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	d = modlat_features(p, &l, x, MODEL_MAX_FEATURES, NULL, err);
+	CU_ASSERT_EQUAL_FATAL(d, 3);
+	CU_ASSERT_EQUAL(x[0], 8);
+	CU_ASSERT_EQUAL(x[2], 50);
+	CU_ASSERT_EQUAL(modlat_predict(p, &l, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&lin_s, x));
+	CU_ASSERT_EQUAL(modlat_predict(p, &c, &v, err), 0);
+	modlat_close(p);
+
+	/* a model listed for another module; a model that is nowhere */
+	bad[0] = time[1];
+	bad[1] = time[1];
+	write_selection(tmp("sel/bad1.h5"), 2, modules, bad, bad);
+	CU_ASSERT_PTR_NULL(modlat_open(tmp("sel/bad1.h5"), err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "a model of module 'linear', listed for 'conv'"));
+	bad[0] = "data/x/models/avgpool.lr.h5";
+	write_selection(tmp("sel/bad2.h5"), 2, modules, bad, bad);
+	CU_ASSERT_PTR_NULL(modlat_open(tmp("sel/bad2.h5"), err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "model 'data/x/models/avgpool.lr.h5' not found"));
+	model_release(&conv);
+	model_release(&lin);
+	model_release(&lin_s);
+}
+
+UNIT_SUITE("predictor", UNIT_TEST(test_same_as_model), UNIT_TEST(test_inferable),
+	   UNIT_TEST(test_bad_input), UNIT_TEST(test_live_state), UNIT_TEST(test_selection));
