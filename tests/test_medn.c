@@ -7,35 +7,9 @@
 
 #include "err.h"
 #include "medn.h"
+#include "nn_testutil.h"
 #include "param_set.h"
-#include "rng.h"
 #include "unit.h"
-
-/* y = log(1 + 10 x0 x1 x2 + x3) + 0.5 on [0, 1]^4: in [0.5, 3.0], away from 0 */
-static void synth(size_t n, double *X, double *y, uint64_t seed)
-{
-	struct rng r;
-	size_t i;
-	int j;
-
-	rng_init(&r, seed, 0);
-	for (i = 0; i < n; i++) {
-		double *x = X + 4 * i;
-
-		for (j = 0; j < 4; j++)
-			x[j] = rng_uniform(&r);
-		y[i] = log(1.0 + 10.0 * x[0] * x[1] * x[2] + x[3]) + 0.5;
-	}
-}
-
-static double within(const double *p, const double *y, size_t n, double tol)
-{
-	size_t i, ok = 0;
-
-	for (i = 0; i < n; i++)
-		ok += fabs(p[i] - y[i]) <= tol * fabs(y[i]);
-	return (double)ok / n;
-}
 
 static size_t count_for(int d, int e0, int e1, int e2, int direct)
 {
@@ -91,6 +65,16 @@ static void test_medn_paper_sizes(void)
 	CU_ASSERT(count_for(8, 64, 32, 16, 0) == 6545);
 }
 
+/* medn_loss_grad's loss of a struct fd_batch */
+static double batch_loss(void *ctx)
+{
+	const struct fd_batch *b = ctx;
+	char err[ERR_LEN];
+	double loss;
+
+	return medn_loss_grad(b->model, b->w, b->x, b->y, b->rows, b->g, &loss, err) ? NAN : loss;
+}
+
 /* central differences of medn_loss_grad's loss against its gradient, over
  * every parameter; returns the number of mismatches */
 static int gradient_mismatches(int direct, double w, enum nn_act act)
@@ -98,12 +82,11 @@ static int gradient_mismatches(int direct, double w, enum nn_act act)
 	enum { ROWS = 5, D = 4 };
 	struct medn_params p;
 	struct medn_model *m;
-	struct rng r;
 	char err[ERR_LEN];
 	float x[ROWS * D], y[ROWS], *g, *g2;
-	double loss, lp, lm;
+	double loss;
 	size_t k, n;
-	int i, bad = 0;
+	int bad;
 
 	medn_params_default(&p);
 	p.enc[0] = 6;
@@ -117,25 +100,10 @@ static int gradient_mismatches(int direct, double w, enum nn_act act)
 	n = medn_param_count(m);
 	g = calloc(n, sizeof(float));
 	g2 = calloc(n, sizeof(float));
-	rng_init(&r, 8, 0);
-	for (i = 0; i < ROWS * D; i++)
-		x[i] = (float)(2.5 * rng_uniform(&r)); /* some recon errors beyond 1 */
-	for (i = 0; i < ROWS; i++)
-		y[i] = (float)(4.0 * rng_uniform(&r) - 2.0);
+	random_batch(x, ROWS * D, 2.5, y, ROWS, 8); /* some recon errors beyond 1 */
 	CU_ASSERT_FATAL(medn_loss_grad(m, w, x, y, ROWS, g, &loss, err) == 0);
-	for (k = 0; k < n; k++) {
-		float keep = m->params[k], hi = keep + 1e-3f, lo = keep - 1e-3f;
-		double fd;
-
-		m->params[k] = hi;
-		medn_loss_grad(m, w, x, y, ROWS, g2, &lp, err);
-		m->params[k] = lo;
-		medn_loss_grad(m, w, x, y, ROWS, g2, &lm, err);
-		m->params[k] = keep;
-		fd = (lp - lm) / ((double)hi - lo);
-		if (fabs(g[k] - fd) > 1e-2 * fabs(fd) + 2e-4 * (1 + w))
-			bad++;
-	}
+	bad = fd_mismatches(m->params, n, g, batch_loss, &(struct fd_batch){ m, w, x, y, ROWS, g2 },
+			    2e-4 * (1 + w));
 	/* the reconstructor's parameters get a gradient exactly when there is one */
 	if (!direct) {
 		double sum = 0;
@@ -198,48 +166,18 @@ static void test_medn_loss_by_hand(void)
 	medn_free(m);
 }
 
-struct losses {
-	double first, last;
-	int epochs;
-};
-
-static int record(void *ctx, int epoch, double loss)
-{
-	struct losses *l = ctx;
-
-	if (epoch == 1)
-		l->first = loss;
-	l->last = loss;
-	l->epochs = epoch;
-	return 0;
-}
+NN_TEST_LEARNS(medn)
 
 static void learns(int direct, enum nn_act act, uint64_t seed)
 {
-	enum { N = 1500, NT = 500 };
-	static double X[N * 4], y[N], Xt[NT * 4], yt[NT], pt[NT];
 	struct medn_params p;
-	struct medn_model *m;
-	struct losses l = { 0 };
-	char err[ERR_LEN];
 
-	synth(N, X, y, 1);
-	synth(NT, Xt, yt, 2);
 	medn_params_default(&p);
 	p.recon_weight = 1.0;
 	p.direct = direct;
 	p.act = act;
 	p.seed = seed;
-	p.epochs = 40;
-	p.progress = record;
-	p.progress_ctx = &l;
-	CU_ASSERT_FATAL(medn_fit(X, y, N, 4, &p, &m, err) == 0);
-	CU_ASSERT(l.epochs == 40);
-	CU_ASSERT(l.last < l.first / 10);
-	CU_ASSERT_FATAL(medn_predict(m, Xt, NT, pt, err) == 0);
-	CU_ASSERT(within(pt, yt, NT, 0.2) >= 0.95);
-	CU_ASSERT(within(pt, yt, NT, 0.1) >= 0.80);
-	medn_free(m);
+	medn_learns(&p);
 }
 
 /* With ReLU about half the seeds collapse to a constant on this problem (see
@@ -258,33 +196,7 @@ static void test_medn_d_learns(void)
 	learns(1, NN_ACT_LEAKY_RELU, 0);
 }
 
-static void test_medn_deterministic(void)
-{
-	enum { N = 300 };
-	static double X[N * 4], y[N], p1[N];
-	struct medn_params p;
-	struct medn_model *a, *b, *c;
-	char err[ERR_LEN];
-	size_t i;
-
-	synth(N, X, y, 3);
-	medn_params_default(&p);
-	p.epochs = 3;
-	p.batch = 50;
-	p.seed = 12;
-	CU_ASSERT_FATAL(medn_fit(X, y, N, 4, &p, &a, err) == 0);
-	CU_ASSERT_FATAL(medn_fit(X, y, N, 4, &p, &b, err) == 0);
-	p.seed = 13;
-	CU_ASSERT_FATAL(medn_fit(X, y, N, 4, &p, &c, err) == 0);
-	CU_ASSERT(memcmp(a->params, b->params, medn_size_bytes(a)) == 0);
-	CU_ASSERT(memcmp(a->params, c->params, medn_size_bytes(a)) != 0);
-	CU_ASSERT_FATAL(medn_predict(a, X, N, p1, err) == 0);
-	for (i = 0; i < N; i++)
-		ASSERT_CLOSE(medn_predict_one(a, X + 4 * i), p1[i], 1e-5);
-	medn_free(a);
-	medn_free(b);
-	medn_free(c);
-}
+NN_TEST_DETERMINISTIC(medn)
 
 static void roundtrip(int direct, enum nn_act act)
 {

@@ -7,36 +7,9 @@
 
 #include "err.h"
 #include "mlp.h"
+#include "nn_testutil.h"
 #include "param_set.h"
-#include "rng.h"
 #include "unit.h"
-
-/* y = log(1 + 10 x0 x1 x2 + x3) + 0.5 on [0, 1]^4: in [0.5, 3.0], away from 0 */
-static void synth(size_t n, double *X, double *y, uint64_t seed)
-{
-	struct rng r;
-	size_t i;
-	int j;
-
-	rng_init(&r, seed, 0);
-	for (i = 0; i < n; i++) {
-		double *x = X + 4 * i;
-
-		for (j = 0; j < 4; j++)
-			x[j] = rng_uniform(&r);
-		y[i] = log(1.0 + 10.0 * x[0] * x[1] * x[2] + x[3]) + 0.5;
-	}
-}
-
-/* share of |p - y| <= tol |y| */
-static double within(const double *p, const double *y, size_t n, double tol)
-{
-	size_t i, ok = 0;
-
-	for (i = 0; i < n; i++)
-		ok += fabs(p[i] - y[i]) <= tol * fabs(y[i]);
-	return (double)ok / n;
-}
 
 static void test_mlp_size(void)
 {
@@ -57,17 +30,25 @@ static void test_mlp_size(void)
 	mlp_free(m);
 }
 
+/* mlp_loss_grad's loss of a struct fd_batch */
+static double batch_loss(void *ctx)
+{
+	const struct fd_batch *b = ctx;
+	char err[ERR_LEN];
+	double loss;
+
+	return mlp_loss_grad(b->model, b->x, b->y, b->rows, b->g, &loss, err) ? NAN : loss;
+}
+
 static void test_mlp_gradient(void)
 {
 	enum { ROWS = 7, D = 3 };
 	struct mlp_params p;
 	struct mlp_model *m;
-	struct rng r;
 	char err[ERR_LEN];
 	float x[ROWS * D], y[ROWS], *g, *g2;
-	double loss, lp, lm;
-	size_t k, n;
-	int i, bad = 0;
+	double loss, lp;
+	size_t n;
 
 	mlp_params_default(&p);
 	p.hidden[0] = 6;
@@ -78,27 +59,11 @@ static void test_mlp_gradient(void)
 	n = mlp_param_count(m);
 	g = calloc(n, sizeof(float));
 	g2 = calloc(n, sizeof(float));
-	rng_init(&r, 9, 0);
-	for (i = 0; i < ROWS * D; i++)
-		x[i] = (float)rng_uniform(&r);
-	for (i = 0; i < ROWS; i++)
-		y[i] = (float)(4.0 * rng_uniform(&r) - 2.0); /* both SmoothL1 branches */
+	random_batch(x, ROWS * D, 1.0, y, ROWS, 9);
 	CU_ASSERT_FATAL(mlp_loss_grad(m, x, y, ROWS, g, &loss, err) == 0);
 	CU_ASSERT(loss > 0);
-	for (k = 0; k < n; k++) {
-		float keep = m->params[k], hi = keep + 1e-3f, lo = keep - 1e-3f;
-		double fd;
-
-		m->params[k] = hi;
-		mlp_loss_grad(m, x, y, ROWS, g2, &lp, err);
-		m->params[k] = lo;
-		mlp_loss_grad(m, x, y, ROWS, g2, &lm, err);
-		m->params[k] = keep;
-		fd = (lp - lm) / ((double)hi - lo);
-		if (fabs(g[k] - fd) > 1e-2 * fabs(fd) + 2e-4)
-			bad++;
-	}
-	CU_ASSERT(bad == 0);
+	CU_ASSERT(fd_mismatches(m->params, n, g, batch_loss,
+				&(struct fd_batch){ m, 0.0, x, y, ROWS, g2 }, 2e-4) == 0);
 	/* grads are overwritten, not accumulated */
 	CU_ASSERT_FATAL(mlp_loss_grad(m, x, y, ROWS, g2, &lp, err) == 0);
 	CU_ASSERT(memcmp(g, g2, n * sizeof(float)) == 0 && lp == loss);
@@ -107,74 +72,17 @@ static void test_mlp_gradient(void)
 	mlp_free(m);
 }
 
-struct losses {
-	double first, last;
-	int epochs;
-};
-
-static int record(void *ctx, int epoch, double loss)
-{
-	struct losses *l = ctx;
-
-	if (epoch == 1)
-		l->first = loss;
-	l->last = loss;
-	l->epochs = epoch;
-	return 0;
-}
+NN_TEST_LEARNS(mlp)
 
 static void test_mlp_learns(void)
 {
-	enum { N = 1500, NT = 500 };
-	static double X[N * 4], y[N], Xt[NT * 4], yt[NT], pt[NT];
 	struct mlp_params p;
-	struct mlp_model *m;
-	struct losses l = { 0 };
-	char err[ERR_LEN];
 
-	synth(N, X, y, 1);
-	synth(NT, Xt, yt, 2);
 	mlp_params_default(&p);
-	p.epochs = 40;
-	p.progress = record;
-	p.progress_ctx = &l;
-	CU_ASSERT_FATAL(mlp_fit(X, y, N, 4, &p, &m, err) == 0);
-	CU_ASSERT(l.epochs == 40);
-	CU_ASSERT(l.last < l.first / 10);
-	CU_ASSERT_FATAL(mlp_predict(m, Xt, NT, pt, err) == 0);
-	CU_ASSERT(within(pt, yt, NT, 0.2) >= 0.95);
-	CU_ASSERT(within(pt, yt, NT, 0.1) >= 0.80);
-	mlp_free(m);
+	mlp_learns(&p);
 }
 
-static void test_mlp_deterministic(void)
-{
-	enum { N = 300 };
-	static double X[N * 4], y[N], p1[N];
-	struct mlp_params p;
-	struct mlp_model *a, *b, *c;
-	char err[ERR_LEN];
-	size_t i;
-
-	synth(N, X, y, 3);
-	mlp_params_default(&p);
-	p.epochs = 3;
-	p.batch = 50;
-	p.seed = 12;
-	CU_ASSERT_FATAL(mlp_fit(X, y, N, 4, &p, &a, err) == 0);
-	CU_ASSERT_FATAL(mlp_fit(X, y, N, 4, &p, &b, err) == 0);
-	p.seed = 13;
-	CU_ASSERT_FATAL(mlp_fit(X, y, N, 4, &p, &c, err) == 0);
-	CU_ASSERT(memcmp(a->params, b->params, mlp_size_bytes(a)) == 0);
-	CU_ASSERT(memcmp(a->params, c->params, mlp_size_bytes(a)) != 0);
-	/* single-sample and batched predictions agree */
-	CU_ASSERT_FATAL(mlp_predict(a, X, N, p1, err) == 0);
-	for (i = 0; i < N; i++)
-		ASSERT_CLOSE(mlp_predict_one(a, X + 4 * i), p1[i], 1e-5);
-	mlp_free(a);
-	mlp_free(b);
-	mlp_free(c);
-}
+NN_TEST_DETERMINISTIC(mlp)
 
 static void test_mlp_export_import(void)
 {

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "nn.h"
+#include "nn_testutil.h"
 #include "param_set.h"
 #include "rng.h"
 #include "unit.h"
@@ -210,17 +211,35 @@ static double stack_loss(const struct nn_stack *s, const float *params, struct n
 	return nn_smooth_l1(out, t, n, 1.0f / n, gout);
 }
 
+/* stack_loss for fd_mismatches */
+struct stack_ctx {
+	const struct nn_stack *s;
+	const float *params;
+	struct nn_cache *c;
+	const float *x, *t;
+	int rows;
+	float *gout;
+};
+
+static double stack_ctx_loss(void *ctx)
+{
+	struct stack_ctx *k = ctx;
+
+	return stack_loss(k->s, k->params, k->c, k->x, k->t, k->rows, k->gout);
+}
+
 static void backward_finite_differences(enum nn_act act)
 {
 	enum { ROWS = 6, IN = 5 };
 	int widths[] = { 7, 6, 3 };
 	struct nn_stack s;
 	struct nn_cache c;
+	struct stack_ctx ctx;
 	struct rng r;
 	char err[ERR_LEN];
 	float x[ROWS * IN], t[ROWS * 3], gout[ROWS * 3], din[ROWS * IN], *p, *g;
 	size_t k;
-	int i, bad = 0;
+	int i;
 
 	CU_ASSERT_FATAL(nn_stack_init(&s, IN, 3, widths, act, NN_ACT_IDENTITY, 0, err) == 0);
 	CU_ASSERT_FATAL(nn_cache_init(&c, &s, ROWS, err) == 0);
@@ -234,35 +253,10 @@ static void backward_finite_differences(enum nn_act act)
 		t[i] = (float)(3.0 * rng_uniform(&r) - 1.5); /* both SmoothL1 branches */
 	stack_loss(&s, p, &c, x, t, ROWS, gout);
 	nn_backward(&s, p, g, &c, ROWS, gout, din, 0);
-	for (k = 0; k < s.nparams; k++) {
-		float keep = p[k], hi, lo;
-		double lp, lm, fd;
-
-		hi = keep + 1e-3f;
-		lo = keep - 1e-3f;
-		p[k] = hi;
-		lp = stack_loss(&s, p, &c, x, t, ROWS, gout);
-		p[k] = lo;
-		lm = stack_loss(&s, p, &c, x, t, ROWS, gout);
-		p[k] = keep;
-		fd = (lp - lm) / ((double)hi - lo);
-		if (fabs(g[k] - fd) > 1e-2 * fabs(fd) + 2e-4)
-			bad++;
-	}
-	CU_ASSERT(bad == 0);
+	ctx = (struct stack_ctx){ &s, p, &c, x, t, ROWS, gout };
+	CU_ASSERT(fd_mismatches(p, s.nparams, g, stack_ctx_loss, &ctx, 2e-4) == 0);
 	/* the input gradient too */
-	for (i = 0; i < ROWS * IN; i++) {
-		float keep = x[i];
-		double lp, lm, fd;
-
-		x[i] = keep + 1e-3f;
-		lp = stack_loss(&s, p, &c, x, t, ROWS, gout);
-		x[i] = keep - 1e-3f;
-		lm = stack_loss(&s, p, &c, x, t, ROWS, gout);
-		x[i] = keep;
-		fd = (lp - lm) / ((double)(keep + 1e-3f) - (keep - 1e-3f));
-		CU_ASSERT(fabs(din[i] - fd) <= 1e-2 * fabs(fd) + 2e-4);
-	}
+	CU_ASSERT(fd_mismatches(x, ROWS * IN, din, stack_ctx_loss, &ctx, 2e-4) == 0);
 	/* gradients accumulate; din_accumulate adds */
 	{
 		float *g2 = calloc(s.nparams, sizeof(float)), din2[ROWS * IN];

@@ -109,27 +109,21 @@ void medn_free(struct medn_model *m)
 	free(m);
 }
 
-static int check_params(const struct medn_params *p, size_t n, int d, char *err)
+/* the settings nn_train_check does not check */
+static int check_weight(const struct medn_params *p, char *err)
 {
-	if (n < 1)
-		return err_set(err, "medn: no training rows");
-	if (d < 1 || d > NN_MAX_WIDTH)
-		return err_set(err, "medn: %d features, expected 1 to %d", d, NN_MAX_WIDTH);
-	if (p->epochs < 1)
-		return err_set(err, "medn: epochs %d, expected at least 1", p->epochs);
-	if (p->batch < 1)
-		return err_set(err, "medn: batch size %d, expected at least 1", p->batch);
-	if (!(p->lr > 0.0) || !isfinite(p->lr))
-		return err_set(err, "medn: learning rate %g, expected a positive number", p->lr);
 	if (!p->direct && (!(p->recon_weight >= 0.0) || !isfinite(p->recon_weight)))
 		return err_set(err, "medn: reconstruction weight %g, expected a number >= 0",
 			       p->recon_weight);
 	return 0;
 }
 
-/* What one training step needs besides the model: activations of the three
- * stacks and the gradients flowing between them, for up to cap rows. */
+/* What one training step needs besides the minibatch: the model, the loss
+ * weight, activations of the three stacks and the gradients flowing between
+ * them, for up to cap rows. */
 struct work {
+	const struct medn_model *m;
+	double recon_weight;
 	struct nn_cache ce, cp, cr;
 	float *gpred, *grecon, *glatent;
 };
@@ -145,9 +139,12 @@ static void work_release(struct work *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static int work_init(struct work *w, const struct medn_model *m, int cap, char *err)
+static int work_init(struct work *w, const struct medn_model *m, double recon_weight, int cap,
+		     char *err)
 {
 	memset(w, 0, sizeof(*w));
+	w->m = m;
+	w->recon_weight = recon_weight;
 	if (nn_cache_init(&w->ce, &m->enc, cap, err) < 0 ||
 	    nn_cache_init(&w->cp, &m->pred, cap, err) < 0 ||
 	    (!m->direct && nn_cache_init(&w->cr, &m->recon, cap, err) < 0) ||
@@ -162,10 +159,12 @@ static int work_init(struct work *w, const struct medn_model *m, int cap, char *
 
 /* loss = SmoothL1(pred, y) + w SmoothL1(recon, x) of the minibatch (xb, yb);
  * grads (all m->nparams) = its gradient. The encoder gets the sum of both
- * decoders' gradients with respect to the latent. */
-static double loss_grad(const struct medn_model *m, struct work *w, double recon_weight,
-			const float *xb, const float *yb, int rows, float *grads)
+ * decoders' gradients with respect to the latent. (An nn_loss_grad_fn, ctx a
+ * struct work.) */
+static double loss_grad(void *ctx, const float *xb, const float *yb, int rows, float *grads)
 {
+	struct work *w = ctx;
+	const struct medn_model *m = w->m;
 	const float *z, *pred, *recon;
 	double loss;
 
@@ -178,7 +177,8 @@ static double loss_grad(const struct medn_model *m, struct work *w, double recon
 		size_t count = (size_t)rows * m->d;
 
 		recon = nn_forward(&m->recon, m->params, &w->cr, z, rows);
-		loss += nn_smooth_l1(recon, xb, count, (float)(recon_weight / count), w->grecon);
+		loss += nn_smooth_l1(recon, xb, count, (float)(w->recon_weight / count),
+				     w->grecon);
 		nn_backward(&m->recon, m->params, grads, &w->cr, rows, w->grecon, w->glatent, 1);
 	}
 	nn_backward(&m->enc, m->params, grads, &w->ce, rows, w->glatent, NULL, 0);
@@ -192,9 +192,9 @@ int medn_loss_grad(const struct medn_model *m, double recon_weight, const float 
 
 	if (rows < 1)
 		return err_set(err, "medn: a minibatch of %d rows", rows);
-	if (work_init(&w, m, rows, err) < 0)
+	if (work_init(&w, m, recon_weight, rows, err) < 0)
 		return -1;
-	*loss = loss_grad(m, &w, recon_weight, xb, yb, rows, grads);
+	*loss = loss_grad(&w, xb, yb, rows, grads);
 	work_release(&w);
 	return 0;
 }
@@ -202,118 +202,37 @@ int medn_loss_grad(const struct medn_model *m, double recon_weight, const float 
 int medn_fit(const double *X, const double *y, size_t n, int d, const struct medn_params *p,
 	     struct medn_model **model, char *err)
 {
-	struct medn_model *m = NULL;
-	struct work w = { 0 };
-	struct nn_adam adam = { 0 };
-	struct rng shuffle;
-	float *Xf = NULL, *yf = NULL, *grads = NULL, *xb = NULL, *yb = NULL;
-	size_t *idx = NULL, i, start;
-	int batch, epoch, r, threads = -1, ret = -1;
+	struct nn_train_params t = NN_TRAIN_PARAMS("medn", p);
+	struct medn_model *m;
+	struct work w;
 
 	*model = NULL;
-	if (check_params(p, n, d, err) < 0 || !(m = medn_new(d, p, err)))
+	if (nn_train_check(&t, n, d, err) < 0 || check_weight(p, err) < 0 ||
+	    !(m = medn_new(d, p, err)))
 		return -1;
-	batch = (size_t)p->batch < n ? p->batch : (int)n;
-	if (nn_floats(X, n, d, "medn: X", &Xf, err) < 0 ||
-	    nn_floats(y, n, 1, "medn: y", &yf, err) < 0 ||
-	    !(grads = xcalloc(m->nparams, sizeof(float), err)) ||
-	    !(xb = xcalloc((size_t)batch * d, sizeof(float), err)) ||
-	    !(yb = xcalloc((size_t)batch, sizeof(float), err)) ||
-	    !(idx = xcalloc(n, sizeof(size_t), err)) || work_init(&w, m, batch, err) < 0 ||
-	    nn_adam_init(&adam, m->nparams, p->lr, err) < 0)
-		goto out;
-
-	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
-	rng_init(&shuffle, p->seed, 1);
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	for (epoch = 1; epoch <= p->epochs; epoch++) {
-		double loss_sum = 0.0;
-
-		nn_shuffle(idx, n, &shuffle);
-		for (start = 0; start < n; start += (size_t)batch) {
-			int rows = n - start < (size_t)batch ? (int)(n - start) : batch;
-
-			nn_gather(Xf, d, idx + start, rows, xb);
-			for (r = 0; r < rows; r++)
-				yb[r] = yf[idx[start + r]];
-			loss_sum += rows * loss_grad(m, &w, p->recon_weight, xb, yb, rows, grads);
-			nn_adam_step(&adam, m->params, grads);
-		}
-		if (!isfinite(loss_sum)) {
-			err_set(err, "medn: training diverged (loss not finite) at epoch %d", epoch);
-			goto out;
-		}
-		if (p->progress && p->progress(p->progress_ctx, epoch, loss_sum / n)) {
-			err_set(err, "medn: fit stopped at epoch %d", epoch);
-			goto out;
-		}
+	if (work_init(&w, m, p->recon_weight, nn_train_batch(&t, n), err) < 0 ||
+	    nn_train(X, y, n, d, m->params, m->nparams, &t, loss_grad, &w, err) < 0) {
+		work_release(&w);
+		medn_free(m);
+		return -1;
 	}
-	*model = m;
-	m = NULL;
-	ret = 0;
-out:
-	if (threads > 0)
-		nn_blas_threads(threads);
-	medn_free(m);
 	work_release(&w);
-	nn_adam_release(&adam);
-	free(Xf);
-	free(yf);
-	free(grads);
-	free(xb);
-	free(yb);
-	free(idx);
-	return ret;
+	*model = m;
+	return 0;
 }
 
 double medn_predict_one(const struct medn_model *m, const double *x)
 {
-	float buf[NN_MAX_WIDTH], out;
-	int j;
+	const struct nn_stack *s[] = { &m->enc, &m->pred };
 
-	for (j = 0; j < m->d; j++)
-		buf[j] = (float)x[j];
-	nn_forward_one(&m->enc, m->params, buf, buf);
-	nn_forward_one(&m->pred, m->params, buf, &out);
-	return out;
+	return nn_predict_one(s, 2, m->params, x);
 }
-
-#define PREDICT_CHUNK 256
 
 int medn_predict(const struct medn_model *m, const double *X, size_t n, double *out, char *err)
 {
-	struct nn_cache ce = { 0 }, cp = { 0 };
-	float *xb;
-	size_t start, k;
-	int rows, threads, ret = -1;
+	const struct nn_stack *s[] = { &m->enc, &m->pred };
 
-	if (!n)
-		return 0;
-	rows = n < PREDICT_CHUNK ? (int)n : PREDICT_CHUNK;
-	if (!(xb = xcalloc((size_t)rows * m->d, sizeof(float), err)) ||
-	    nn_cache_init(&ce, &m->enc, rows, err) < 0 || nn_cache_init(&cp, &m->pred, rows, err) < 0)
-		goto out;
-	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
-	for (start = 0; start < n; start += PREDICT_CHUNK) {
-		size_t count = n - start < PREDICT_CHUNK ? n - start : PREDICT_CHUNK;
-		const double *src = X + start * m->d;
-		const float *z, *pred;
-
-		for (k = 0; k < count * m->d; k++)
-			xb[k] = (float)src[k];
-		z = nn_forward(&m->enc, m->params, &ce, xb, (int)count);
-		pred = nn_forward(&m->pred, m->params, &cp, z, (int)count);
-		for (k = 0; k < count; k++)
-			out[start + k] = pred[k];
-	}
-	nn_blas_threads(threads);
-	ret = 0;
-out:
-	nn_cache_release(&ce);
-	nn_cache_release(&cp);
-	free(xb);
-	return ret;
+	return nn_predict(s, 2, m->params, X, n, out, err);
 }
 
 size_t medn_param_count(const struct medn_model *m)

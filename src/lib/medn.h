@@ -44,6 +44,7 @@ struct medn_params {
 	int direct;               /* 1: MEDN-D, no reconstructor (0) */
 	enum nn_act act;          /* after every hidden layer and the latent:
 				   * NN_ACT_RELU (the paper's) or NN_ACT_LEAKY_RELU (NN_ACT_RELU) */
+	/* the rest is nn_train's settings (nn.h), passed on by NN_TRAIN_PARAMS */
 	int epochs;               /* passes over the data (500) */
 	double lr;                /* Adam learning rate (0.005) */
 	int batch;                /* minibatch rows (64); the last one of an epoch may be short */
@@ -70,9 +71,10 @@ void medn_params_default(struct medn_params *p);
  * p->seed as medn_fit starts; the caller's to medn_free. NULL on error. */
 struct medn_model *medn_new(int d, const struct medn_params *p, char *err);
 
-/* Fits a model to X (n, d) and y (n); *model is the caller's to medn_free.
- * Returns 0, or -1 with a message (bad parameters, non-finite data, out of
- * memory, divergence, or a stop asked by progress). */
+/* Fits a model to X (n, d) and y (n): medn_new, then nn_train (nn.h) on the
+ * loss of medn_loss_grad with p->recon_weight; *model is the caller's to
+ * medn_free. Returns 0, or -1 with a message (nn_train's, a bad
+ * architecture or reconstruction weight). */
 int medn_fit(const double *X, const double *y, size_t n, int d, const struct medn_params *p,
 	     struct medn_model **model, char *err);
 
@@ -83,10 +85,11 @@ int medn_fit(const double *X, const double *y, size_t n, int d, const struct med
 int medn_loss_grad(const struct medn_model *m, double recon_weight, const float *xb,
 		   const float *yb, int rows, float *grads, double *loss, char *err);
 
-/* One prediction for x (d values): no allocation, thread-safe, about 1 us. */
+/* nn_predict_one (nn.h) through the encoder and the predictor: no
+ * allocation, thread-safe, about 1 us. */
 double medn_predict_one(const struct medn_model *m, const double *x);
 
-/* Predictions for X (n, d) into out (n), through sgemm. Returns 0 or -1 (out of memory). */
+/* nn_predict (nn.h) through the encoder and the predictor: X (n, d) into out (n). */
 int medn_predict(const struct medn_model *m, const double *X, size_t n, double *out, char *err);
 
 void medn_free(struct medn_model *m);

@@ -1,7 +1,6 @@
 /* mlp.c - the MLP regressor: minibatch Adam on SmoothL1 over nn.c's layers. */
 #include "mlp.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,15 +67,6 @@ void mlp_free(struct mlp_model *m)
 	free(m);
 }
 
-/* nn_train's settings from p */
-static struct nn_train_params train_params(const struct mlp_params *p)
-{
-	return (struct nn_train_params){ .who = "mlp", .epochs = p->epochs, .lr = p->lr,
-					 .batch = p->batch, .seed = p->seed,
-					 .progress = p->progress,
-					 .progress_ctx = p->progress_ctx };
-}
-
 /* What one training step needs besides the minibatch: the model and its
  * activations for up to cap rows. */
 struct work {
@@ -135,7 +125,7 @@ int mlp_loss_grad(const struct mlp_model *m, const float *xb, const float *yb, i
 int mlp_fit(const double *X, const double *y, size_t n, int d, const struct mlp_params *p,
 	    struct mlp_model **model, char *err)
 {
-	struct nn_train_params t = train_params(p);
+	struct nn_train_params t = NN_TRAIN_PARAMS("mlp", p);
 	struct mlp_model *m;
 	struct work w;
 

@@ -23,6 +23,7 @@
 struct mlp_params {
 	int nhidden;                   /* hidden layers (2) */
 	int hidden[NN_MAX_LAYERS - 1]; /* their widths (128, 128) */
+	/* the rest is nn_train's settings (nn.h), passed on by NN_TRAIN_PARAMS */
 	int epochs;                    /* passes over the data (500) */
 	double lr;                     /* Adam learning rate (0.005) */
 	int batch;                     /* minibatch rows (64); the last one of an epoch may be short */
@@ -46,9 +47,9 @@ void mlp_params_default(struct mlp_params *p);
  * p->seed as mlp_fit starts; the caller's to mlp_free. NULL on error. */
 struct mlp_model *mlp_new(int d, const struct mlp_params *p, char *err);
 
-/* Fits a model to X (n, d) and y (n); *model is the caller's to mlp_free.
- * Returns 0, or -1 with a message (bad parameters, non-finite data, out of
- * memory, divergence, or a stop asked by progress). */
+/* Fits a model to X (n, d) and y (n): mlp_new, then nn_train (nn.h) on the
+ * loss of mlp_loss_grad; *model is the caller's to mlp_free. Returns 0, or
+ * -1 with a message (nn_train's, or a bad architecture). */
 int mlp_fit(const double *X, const double *y, size_t n, int d, const struct mlp_params *p,
 	    struct mlp_model **model, char *err);
 
@@ -59,10 +60,11 @@ int mlp_fit(const double *X, const double *y, size_t n, int d, const struct mlp_
 int mlp_loss_grad(const struct mlp_model *m, const float *xb, const float *yb, int rows,
 		  float *grads, double *loss, char *err);
 
-/* One prediction for x (d values): no allocation, thread-safe, about 1 us. */
+/* nn_predict_one (nn.h) through the network: no allocation, thread-safe,
+ * about 1 us. */
 double mlp_predict_one(const struct mlp_model *m, const double *x);
 
-/* Predictions for X (n, d) into out (n), through sgemm. Returns 0 or -1 (out of memory). */
+/* nn_predict (nn.h) through the network: X (n, d) into out (n). */
 int mlp_predict(const struct mlp_model *m, const double *X, size_t n, double *out, char *err);
 
 void mlp_free(struct mlp_model *m);

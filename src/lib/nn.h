@@ -149,6 +149,13 @@ struct nn_train_params {
 	void *progress_ctx;
 };
 
+/* The nn_train_params of an RM's settings p, a struct with fields of the
+ * same names (mlp_params, medn_params), for messages that start "WHO: ". */
+#define NN_TRAIN_PARAMS(who_, p)                                                        \
+	((struct nn_train_params){ .who = (who_), .epochs = (p)->epochs, .lr = (p)->lr,     \
+				   .batch = (p)->batch, .seed = (p)->seed,                  \
+				   .progress = (p)->progress, .progress_ctx = (p)->progress_ctx })
+
 /* Checks n (>= 1 rows), d (1 to NN_MAX_WIDTH features) and p (epochs and
  * batch >= 1, lr > 0): returns 0, or -1 with "WHO: epochs 0, expected at
  * least 1" and the like. */
