@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "h5io.h"
+#include "report.h"
 #include "select.h"
 #include "table.h"
 #include "util.h"
@@ -51,108 +52,6 @@ static int parse_eps(const char *opt, const char *s, double *v)
 		return -1;
 	}
 	return 0;
-}
-
-static const struct select_eval *find_eval(const struct select_eval *e, size_t n,
-					   const char *module, const char *variant)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(e[i].module, module) && !strcmp(e[i].variant, variant))
-			return &e[i];
-	return NULL;
-}
-
-/* One scheme's choice: label (plain: variant), test Acc and R². */
-static int put_choice(struct table *t, size_t row, size_t col, const struct select_entry *s,
-		      char *err)
-{
-	char label[64];
-
-	select_variant_label(s->variant, label, sizeof(label));
-	if (table_set(t, row, col, label, s->variant, err) < 0 ||
-	    table_set_num(t, row, col + 1, s->test_acc, 4, err) < 0 ||
-	    table_set_num(t, row, col + 2, s->test_r2, 4, err) < 0)
-		return -1;
-	return 0;
-}
-
-/* Table 6: per module both choices and MEDN's test numbers, then the mean %
- * difference of each scheme against MEDN everywhere. */
-static int table6(const struct select_result *r, const struct select_eval *e, size_t n,
-		  struct table *t, char *err)
-{
-	static const char *const head[] = { "Module", "Time-efficient", "Acc", "R²",
-					    "Space-efficient", "Acc", "R²", "MEDN Acc", "MEDN R²" };
-	static const char *const csv[] = { "module",   "time_variant",  "time_acc",
-					   "time_r2",  "space_variant", "space_acc",
-					   "space_r2", "medn_acc",      "medn_r2" };
-	double *x = xcalloc(5 * r->n + 1, sizeof(double), err);
-	double *ta, *tr, *sa, *sr, *ma, *mr;
-	char caption[2048], source[1024];
-	struct table_source src;
-	size_t k, row;
-	long rw;
-	int rc = -1;
-
-	memset(t, 0, sizeof(*t));
-	if (!x)
-		return -1;
-	ta = x, tr = ta + r->n, sa = tr + r->n, sr = sa + r->n, ma = sr + r->n;
-	mr = xcalloc(r->n + 1, sizeof(double), err);
-	if (!mr)
-		goto out;
-	table_source_init(&src, r->experiment);
-	if (select_evals_source(e, n, &src, err) < 0)
-		goto out;
-	table_source_format(&src, source, sizeof(source));
-	snprintf(caption, sizeof(caption),
-		 "Table 6 (%s environment): the time-efficient and the space-efficient "
-		 "auto-selection (Algorithm 1, eps_a = %g, eps_r = %g) per module, selected on "
-		 "the validation split and reported on the test split (Acc = P20), beside MEDN "
-		 "everywhere. Avg diff %% vs MEDN: the mean over modules of 100 * (x - MEDN) / "
-		 "|MEDN| (modules where MEDN's value is 0 left out). Source: %s.",
-		 r->environment, r->eps_a, r->eps_r, source);
-	if (table_init(t, caption, 9, head, csv, err) < 0)
-		goto out;
-	memcpy(t->align, "llrrlrrrr", 9);
-	for (k = 0; k < r->n; k++) {
-		const struct select_eval *m = find_eval(e, n, r->time[k].module, "medn");
-
-		if ((rw = table_add_row(t, err)) < 0)
-			goto out;
-		row = (size_t)rw;
-		ta[k] = r->time[k].test_acc;
-		tr[k] = r->time[k].test_r2;
-		sa[k] = r->space[k].test_acc;
-		sr[k] = r->space[k].test_r2;
-		ma[k] = m->test_p20; /* select_run checked every module has one */
-		mr[k] = m->test_r2;
-		if (table_set(t, row, 0, r->time[k].module, NULL, err) < 0 ||
-		    put_choice(t, row, 1, &r->time[k], err) < 0 ||
-		    put_choice(t, row, 4, &r->space[k], err) < 0 ||
-		    table_set_num(t, row, 7, ma[k], 4, err) < 0 ||
-		    table_set_num(t, row, 8, mr[k], 4, err) < 0)
-			goto out;
-	}
-	if ((rw = table_add_row(t, err)) < 0)
-		goto out;
-	row = (size_t)rw;
-	if (table_set(t, row, 0, "Avg diff % vs MEDN", "avg-diff-vs-medn", err) < 0 ||
-	    table_set_pct(t, row, 2, select_pct_diff(ta, ma, r->n, NULL), 2, err) < 0 ||
-	    table_set_pct(t, row, 3, select_pct_diff(tr, mr, r->n, NULL), 2, err) < 0 ||
-	    table_set_pct(t, row, 5, select_pct_diff(sa, ma, r->n, NULL), 2, err) < 0 ||
-	    table_set_pct(t, row, 6, select_pct_diff(sr, mr, r->n, NULL), 2, err) < 0 ||
-	    table_set(t, row, 7, "-", "", err) < 0 || table_set(t, row, 8, "-", "", err) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0)
-		table_release(t);
-	free(x);
-	free(mr);
-	return rc;
 }
 
 static void summary(const struct select_result *r)
@@ -211,7 +110,7 @@ int main(int argc, char **argv)
 	    select_evals_read(argv + optind, n, SELECT_READ_TIMING, &e, err) < 0 ||
 	    select_run(e, n, eps_a, eps_r, &r, err) < 0)
 		goto fail;
-	if (prefix && (table6(&r, e, n, &t, err) < 0 ||
+	if (prefix && (report_table6(&r, e, n, &t, err) < 0 ||
 		       table_out_add_table(&files, prefix, &t, NULL, err) < 0))
 		goto fail;
 	/* the selection and its table land together, or neither does */

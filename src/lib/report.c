@@ -15,6 +15,9 @@
 #include "select.h"
 #include "util.h"
 
+#define NVAR 5
+static const char *const variants[NVAR] = { "medn", "medn-d", "medn-xi", "medn-xm", "medn-r" };
+
 #define NENV 2
 static const char *const env_names[NENV] = { "static", "dynamic" };
 
@@ -595,6 +598,220 @@ out:
 	table_release(&ref.t);
 	for (en = 0; en < NENV; en++)
 		env_release(&envs[en]);
+	return rc;
+}
+
+
+/* ---- Fig. 4: the MEDN ablation ------------------------------------------ */
+
+static int variant_index(const char *v)
+{
+	int k;
+
+	for (k = 0; k < NVAR; k++)
+		if (!strcmp(variants[k], v))
+			return k;
+	return -1;
+}
+
+/* The modules of the ablation evaluations (sorted), and per variant the
+ * evaluation of each: grid[k * nmod + j], NULL where missing. */
+static int build(const struct select_eval *e, size_t n, const char **mods, size_t *nmod,
+		 const struct select_eval **grid, int *present, char *err)
+{
+	size_t i, j, m = 0;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		if (variant_index(e[i].variant) < 0)
+			continue;
+		for (j = 0; j < m && strcmp(mods[j], e[i].module); j++)
+			;
+		if (j == m)
+			mods[m++] = e[i].module;
+	}
+	if (!m)
+		return err_set(err, "no evaluation of MEDN or its ablation variants (%s, %s, %s, "
+				    "%s, %s) among the inputs",
+			       variants[0], variants[1], variants[2], variants[3], variants[4]);
+	qsort(mods, m, sizeof(char *), by_module);
+	for (i = 0; i < n; i++) {
+		if ((k = variant_index(e[i].variant)) < 0)
+			continue;
+		for (j = 0; strcmp(mods[j], e[i].module); j++)
+			;
+		grid[(size_t)k * m + j] = &e[i];
+		present[k] = 1;
+	}
+	for (k = 0; k < NVAR; k++)
+		for (j = 0; present[k] && j < m; j++)
+			if (!grid[(size_t)k * m + j])
+				return err_set(err,
+					       "no '%s' evaluation of module '%s' among the inputs "
+					       "(the other variants have one)",
+					       variants[k], mods[j]);
+	*nmod = m;
+	return 0;
+}
+
+int report_ablation(const struct select_eval *e, size_t n, struct table *t, char *err)
+{
+	static const char *const head[] = { "Variant", "P10", "P20", "R²" };
+	static const char *const csv[] = { "variant", "p10", "p20", "r2" };
+	const char **mods = xcalloc(n, sizeof(char *), err);
+	const struct select_eval **grid = xcalloc(NVAR * n, sizeof(*grid), err);
+	char caption[3072], source[1024], list[1024] = "", label[32];
+	int present[NVAR] = { 0 }, k, rc = -1;
+	struct table_source src;
+	size_t j, m = 0;
+	long row;
+
+	memset(t, 0, sizeof(*t));
+	if (!mods || !grid || build(e, n, mods, &m, grid, present, err) < 0)
+		goto out;
+	table_source_init(&src, e[0].experiment);
+	if (select_evals_source(e, n, &src, err) < 0)
+		goto out;
+	table_source_format(&src, source, sizeof(source));
+	for (j = 0; j < m; j++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", j ? ", " : "",
+			 mods[j]);
+	snprintf(caption, sizeof(caption),
+		 "MEDN ablation, the data of the paper's Fig. 4 (%s environment): test-split P10, "
+		 "P20 (Acc) and R² averaged over %zu modules (%s). MEDN-D: no reconstruction "
+		 "decoder; MEDN-XI: no inferable parameters; MEDN-XM: no measurable parameters; "
+		 "MEDN-R: sampling parameters only. Source: %s.",
+		 e[0].environment, m, list, source);
+	if (table_init(t, caption, 4, head, csv, err) < 0)
+		goto out;
+	for (k = 0; k < NVAR; k++) {
+		double p10 = 0, p20 = 0, r2 = 0;
+
+		if (!present[k])
+			continue;
+		for (j = 0; j < m; j++) {
+			p10 += grid[(size_t)k * m + j]->test_p10;
+			p20 += grid[(size_t)k * m + j]->test_p20;
+			r2 += grid[(size_t)k * m + j]->test_r2;
+		}
+		select_variant_label(variants[k], label, sizeof(label));
+		if ((row = table_add_row(t, err)) < 0 ||
+		    table_set(t, (size_t)row, 0, label, variants[k], err) < 0 ||
+		    table_set_num(t, (size_t)row, 1, p10 / (double)m, 4, err) < 0 ||
+		    table_set_num(t, (size_t)row, 2, p20 / (double)m, 4, err) < 0 ||
+		    table_set_num(t, (size_t)row, 3, r2 / (double)m, 4, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		table_release(t);
+	free(mods);
+	free(grid);
+	return rc;
+}
+
+/* ---- Table 6: the selections ------------------------------------------- */
+
+static const struct select_eval *find_eval(const struct select_eval *e, size_t n,
+					   const char *module, const char *variant)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(e[i].module, module) && !strcmp(e[i].variant, variant))
+			return &e[i];
+	return NULL;
+}
+
+/* One scheme's choice: label (plain: variant), test Acc and R². */
+static int put_choice(struct table *t, size_t row, size_t col, const struct select_entry *s,
+		      char *err)
+{
+	char label[64];
+
+	select_variant_label(s->variant, label, sizeof(label));
+	if (table_set(t, row, col, label, s->variant, err) < 0 ||
+	    table_set_num(t, row, col + 1, s->test_acc, 4, err) < 0 ||
+	    table_set_num(t, row, col + 2, s->test_r2, 4, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Table 6: per module both choices and MEDN's test numbers, then the mean %
+ * difference of each scheme against MEDN everywhere. */
+int report_table6(const struct select_result *r, const struct select_eval *e, size_t n,
+		  struct table *t, char *err)
+{
+	static const char *const head[] = { "Module", "Time-efficient", "Acc", "R²",
+					    "Space-efficient", "Acc", "R²", "MEDN Acc", "MEDN R²" };
+	static const char *const csv[] = { "module",   "time_variant",  "time_acc",
+					   "time_r2",  "space_variant", "space_acc",
+					   "space_r2", "medn_acc",      "medn_r2" };
+	double *x = xcalloc(5 * r->n + 1, sizeof(double), err);
+	double *ta, *tr, *sa, *sr, *ma, *mr;
+	char caption[2048], source[1024];
+	struct table_source src;
+	size_t k, row;
+	long rw;
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (!x)
+		return -1;
+	ta = x, tr = ta + r->n, sa = tr + r->n, sr = sa + r->n, ma = sr + r->n;
+	mr = xcalloc(r->n + 1, sizeof(double), err);
+	if (!mr)
+		goto out;
+	table_source_init(&src, r->experiment);
+	if (select_evals_source(e, n, &src, err) < 0)
+		goto out;
+	table_source_format(&src, source, sizeof(source));
+	snprintf(caption, sizeof(caption),
+		 "Table 6 (%s environment): the time-efficient and the space-efficient "
+		 "auto-selection (Algorithm 1, eps_a = %g, eps_r = %g) per module, selected on "
+		 "the validation split and reported on the test split (Acc = P20), beside MEDN "
+		 "everywhere. Avg diff %% vs MEDN: the mean over modules of 100 * (x - MEDN) / "
+		 "|MEDN| (modules where MEDN's value is 0 left out). Source: %s.",
+		 r->environment, r->eps_a, r->eps_r, source);
+	if (table_init(t, caption, 9, head, csv, err) < 0)
+		goto out;
+	memcpy(t->align, "llrrlrrrr", 9);
+	for (k = 0; k < r->n; k++) {
+		const struct select_eval *m = find_eval(e, n, r->time[k].module, "medn");
+
+		if ((rw = table_add_row(t, err)) < 0)
+			goto out;
+		row = (size_t)rw;
+		ta[k] = r->time[k].test_acc;
+		tr[k] = r->time[k].test_r2;
+		sa[k] = r->space[k].test_acc;
+		sr[k] = r->space[k].test_r2;
+		ma[k] = m->test_p20; /* select_run checked every module has one */
+		mr[k] = m->test_r2;
+		if (table_set(t, row, 0, r->time[k].module, NULL, err) < 0 ||
+		    put_choice(t, row, 1, &r->time[k], err) < 0 ||
+		    put_choice(t, row, 4, &r->space[k], err) < 0 ||
+		    table_set_num(t, row, 7, ma[k], 4, err) < 0 ||
+		    table_set_num(t, row, 8, mr[k], 4, err) < 0)
+			goto out;
+	}
+	if ((rw = table_add_row(t, err)) < 0)
+		goto out;
+	row = (size_t)rw;
+	if (table_set(t, row, 0, "Avg diff % vs MEDN", "avg-diff-vs-medn", err) < 0 ||
+	    table_set_pct(t, row, 2, select_pct_diff(ta, ma, r->n, NULL), 2, err) < 0 ||
+	    table_set_pct(t, row, 3, select_pct_diff(tr, mr, r->n, NULL), 2, err) < 0 ||
+	    table_set_pct(t, row, 5, select_pct_diff(sa, ma, r->n, NULL), 2, err) < 0 ||
+	    table_set_pct(t, row, 6, select_pct_diff(sr, mr, r->n, NULL), 2, err) < 0 ||
+	    table_set(t, row, 7, "-", "", err) < 0 || table_set(t, row, 8, "-", "", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		table_release(t);
+	free(x);
+	free(mr);
 	return rc;
 }
 
