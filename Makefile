@@ -207,15 +207,16 @@ FIG := $(FIGDIR)/$(EXP)
 FIG_STYLE := figures/style.gp
 FIGURES := $(foreach x,svg png,$(FIG)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(FIG)/fig4.$(e).$(x) \
 	$(foreach m,$(EXP_MODULES),$(FIG)/scatter.$(e).$(m).$(x))))
-HAVE_GNUPLOT := $(shell command -v gnuplot 2>/dev/null)
+GNUPLOT ?= gnuplot
+HAVE_GNUPLOT := $(shell command -v $(GNUPLOT) 2>/dev/null)
 
 $(FIG)/fig1.%: $(TAB)/fig1.csv figures/fig1.gp $(FIG_STYLE) | $(FIG)
-	gnuplot -e "in='$<'; out='$@'" figures/fig1.gp
+	$(GNUPLOT) -e "in='$<'; out='$@'" figures/fig1.gp
 define figure_rule
 $(FIG)/fig4.$(1).%: $(TAB)/ablation.$(1).csv figures/fig4.gp $(FIG_STYLE) | $(FIG)
-	gnuplot -e "in='$$<'; out='$$@'; env='$(1)'" figures/fig4.gp
+	$(GNUPLOT) -e "in='$$<'; out='$$@'; env='$(1)'" figures/fig4.gp
 $(FIG)/scatter.$(1).$(2).%: $(TAB)/scatter/$(1).$(2).csv $(TAB)/scatter/$(1).$(2).txt figures/scatter.gp $(FIG_STYLE) | $(FIG)
-	gnuplot -e "in='$$<'; out='$$@'; module='$(2)'; env='$(1)'" figures/scatter.gp
+	$(GNUPLOT) -e "in='$$<'; out='$$@'; module='$(2)'; env='$(1)'" figures/scatter.gp
 endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(eval $(call figure_rule,$(e),$(m)))))
 $(FIG):

@@ -121,6 +121,20 @@ plan=$("${M[@]}" -n tables 2>/dev/null | grep -E "^bin/" || true)
 	ok "a rebuilt ablate reruns the two ablations only" || { no "a rebuilt ablate reruns its outputs only"; echo "$plan"; }
 "${M[@]}" tables >/dev/null 2>&1
 
+echo "e2e: figures"
+if "${M[@]}" "FIGDIR=$T/figures" figures >"$T/make5.log" 2>&1 && [ -s "$T/figures/smoke/fig1.png" ] &&
+	[ -s "$T/figures/smoke/fig4.static.svg" ] && [ -s "$T/figures/smoke/scatter.dynamic.conv.png" ]; then
+	ok "make figures: Fig. 1, Fig. 4 and the scatter plots as SVG and PNG"
+else
+	no "make figures"; tail -5 "$T/make5.log"
+fi
+rm -rf "$T/tables/smoke/fig1.md"
+out=$("${M[@]}" "FIGDIR=$T/figures2" GNUPLOT=/nonexistent/gnuplot figures 2>&1)
+rc=$?
+[ $rc -ne 0 ] && grep -q 'gnuplot not found' <<<"$out" && [ -s "$T/tables/smoke/fig1.md" ] &&
+	ok "without gnuplot: a clear message, and the tables still build" ||
+	no "without gnuplot ($rc: $out)"
+
 echo "e2e: make -j2 gives the bytes of make -j1"
 # keep the -j1 results, remove them, rebuild with -j2 in the same place
 # (files record their inputs' paths, so the place must be the same)
