@@ -135,6 +135,17 @@ $(CFG)/config.mk: $(wildcard $(EXPDIR)/$(EXP)/*.ini) bin/split-config
 -include $(CFG)/config.mk
 endif
 
+# ENV=static (or dynamic) restricts every target to that environment
+ENV ?=
+ifneq ($(ENV),)
+ifneq ($(EXP_ENVS),)
+ifeq ($(filter $(ENV),$(EXP_ENVS)),)
+$(error ENV=$(ENV): experiment $(EXP) has the environments $(EXP_ENVS))
+endif
+endif
+EXP_ENVS := $(filter $(ENV),$(EXP_ENVS))
+endif
+
 GENS := $(patsubst %,$(D)/%.gen.h5,$(EXP_MODULES))
 DATASETS := $(foreach e,$(EXP_ENVS),$(patsubst %,$(D)/$(e)/%.h5,$(EXP_MODULES)))
 
@@ -273,7 +284,8 @@ help:
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo
-	@echo "  EXP=NAME (default paper)  SANITIZE=1  NATIVE=1  QUIET=--quiet"
+	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
+	@echo "  QUIET=--quiet  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
 
 clean:
 	rm -rf build bin

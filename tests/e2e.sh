@@ -121,6 +121,20 @@ plan=$("${M[@]}" -n tables 2>/dev/null | grep -E "^bin/" || true)
 	ok "a rebuilt ablate reruns the two ablations only" || { no "a rebuilt ablate reruns its outputs only"; echo "$plan"; }
 "${M[@]}" tables >/dev/null 2>&1
 
+printf '\n[maxpool]\nhw = 32,28,14\n' >>"$T/experiments/smoke/experiment.ini"
+plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
+others=$(grep -E '^bin/(gen|bench|fit|evaluate)' <<<"$plan" | grep -v maxpool || true)
+if [ -z "$others" ] && [ "$(grep -c '^bin/gen' <<<"$plan")" = 1 ] && [ "$(grep -c '^bin/bench' <<<"$plan")" = 2 ] &&
+	[ "$(grep -c '^bin/fit' <<<"$plan")" = 18 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 18 ] &&
+	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
+	ok "maxpool's input sizes rerun its gen, 2 benches, 18 fits and evaluations, and the tables only"
+else
+	no "maxpool's sampling range reruns only maxpool and the tables"; echo "$plan" | cut -c1-100 | head -40
+fi
+plan=$("${M[@]}" -n datasets ENV=static 2>&1 || true)
+grep -q 'Nothing to be done\|is up to date' <<<"$plan" && ok "ENV=static restricts a target to one environment" ||
+	no "ENV=static ($plan)"
+
 echo "e2e: figures"
 if "${M[@]}" "FIGDIR=$T/figures" figures >"$T/make5.log" 2>&1 && [ -s "$T/figures/smoke/fig1.png" ] &&
 	[ -s "$T/figures/smoke/fig4.static.svg" ] && [ -s "$T/figures/smoke/scatter.dynamic.conv.png" ]; then
