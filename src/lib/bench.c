@@ -47,20 +47,6 @@ int bench_shape(const struct dataset *ds, size_t i, enum module_kind m,
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, size_t n, double *scratch)
-{
-	memcpy(scratch, v, n * sizeof(double));
-	qsort(scratch, n, sizeof(double), cmp_double);
-	return n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
-}
-
 struct resume_ctx {
 	struct dataset *out;
 	unsigned char *done;
@@ -78,7 +64,7 @@ static void store(struct resume_ctx *c, const struct journal_record *rec)
 	if (i >= o->n || c->done[i])
 		return;
 	memcpy(&o->runs_ms[i * o->r], rec->runs_ms, o->r * sizeof(double));
-	o->latency_ms[i] = median(rec->runs_ms, o->r, c->scratch);
+	o->latency_ms[i] = median_of(rec->runs_ms, o->r, c->scratch);
 	o->features[i * o->d + c->mem_col] = rec->mem_avail;
 	o->features[i * o->d + c->util_col] = rec->util;
 	c->t->timed_s += rec->timed_s;

@@ -42,19 +42,12 @@ out:
 	return rc;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median over rounds of the mean time of TPS_ROUND single predictions. */
 static int time_single(const struct model *m, const struct dataset *ds, const int *cols,
 		       double *tps_ms, char *err)
 {
 	size_t i, j, k, nt = 0, *rows = xcalloc(ds->n, sizeof(size_t), err);
-	double *X, t[TPS_ROUNDS];
+	double *X, t[TPS_ROUNDS], scratch[TPS_ROUNDS];
 	volatile double sink = 0; /* keeps the predictions from being optimised away */
 
 	if (!rows)
@@ -80,8 +73,7 @@ static int time_single(const struct model *m, const struct dataset *ds, const in
 			sink += model_predict_one(m, &X[i * m->d]);
 		t[k] = (now_s() - t0) / TPS_ROUND;
 	}
-	qsort(t, TPS_ROUNDS, sizeof(double), cmp_double);
-	*tps_ms = t[TPS_ROUNDS / 2] * 1e3;
+	*tps_ms = median_of(t, TPS_ROUNDS, scratch) * 1e3;
 	free(X);
 	free(rows);
 	return 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "util.h"
 
 #define MAGIC "modlat-journal-1"
 #define KEY_LEN 256
@@ -18,18 +19,6 @@ struct header {
 	char key[KEY_LEN];
 	uint64_t r;
 };
-
-static uint64_t fnv(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--) {
-		h ^= *b++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 /* record on disk: index, mem, util, timed, total, runs[r], checksum */
 static size_t record_size(size_t r)
@@ -48,7 +37,7 @@ static void pack(const struct journal_record *rec, size_t r, unsigned char *buf)
 	memcpy(buf + off, &rec->timed_s, 8), off += 8;
 	memcpy(buf + off, &rec->total_s, 8), off += 8;
 	memcpy(buf + off, rec->runs_ms, r * 8), off += r * 8;
-	sum = fnv(buf, off);
+	sum = fnv1a(buf, off, FNV1A_INIT);
 	memcpy(buf + off, &sum, 8);
 }
 
@@ -64,7 +53,7 @@ static int unpack(const unsigned char *buf, size_t r, struct journal_record *rec
 	memcpy(&rec->total_s, buf + off, 8), off += 8;
 	memcpy(rec->runs_ms, buf + off, r * 8), off += r * 8;
 	memcpy(&sum, buf + off, 8);
-	return sum == fnv(buf, off) ? 0 : -1;
+	return sum == fnv1a(buf, off, FNV1A_INIT) ? 0 : -1;
 }
 
 static int write_all(int fd, const void *p, size_t n)

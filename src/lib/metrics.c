@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "util.h"
 
 int metrics_compute(const double *pred, const double *y, size_t n, struct metrics *out,
 		    char *err)
@@ -43,13 +44,6 @@ int metrics_compute(const double *pred, const double *y, size_t n, struct metric
 	return 0;
 }
 
-static int by_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int metrics_median(const double *x, size_t n, double *out, char *err)
 {
 	double *c;
@@ -63,9 +57,7 @@ int metrics_median(const double *x, size_t n, double *out, char *err)
 	c = xcalloc(n, sizeof(double), err);
 	if (!c)
 		return -1;
-	memcpy(c, x, n * sizeof(double));
-	qsort(c, n, sizeof(double), by_double);
-	*out = n % 2 ? c[n / 2] : c[n / 2 - 1] / 2.0 + c[n / 2] / 2.0;
+	*out = median_of(x, n, c);
 	free(c);
 	return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,20 +68,42 @@ int check_output_dir(const char *path, char *err)
 	return 0;
 }
 
+uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+
+	while (n--) {
+		h ^= *b++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double median_of(const double *v, size_t n, double *scratch)
+{
+	memcpy(scratch, v, n * sizeof(double));
+	qsort(scratch, n, sizeof(double), cmp_double);
+	return n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2]);
+}
+
 int file_checksum(const char *path, char *hex, char *err)
 {
 	FILE *f = fopen(path, "rb");
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV1A_INIT;
 	unsigned char buf[65536];
-	size_t n, i;
+	size_t n;
 
 	if (!f)
 		return err_set(err, "%s: %s", path, strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		for (i = 0; i < n; i++) {
-			h ^= buf[i];
-			h *= 0x100000001b3ULL;
-		}
+		h = fnv1a(buf, n, h);
 	fclose(f);
 	snprintf(hex, 17, "%016llx", (unsigned long long)h);
 	return 0;

@@ -15,6 +15,12 @@ void host_cpu_model(char *buf, size_t len);
 int check_output_dir(const char *path, char *err);
 /* 64-bit FNV-1a of a file's bytes, as 16 hex digits into hex (>= 17 bytes). */
 int file_checksum(const char *path, char *hex, char *err);
+/* 64-bit FNV-1a of n bytes, continuing from h (start with FNV1A_INIT). */
+#define FNV1A_INIT 0xcbf29ce484222325ULL
+uint64_t fnv1a(const void *p, size_t n, uint64_t h);
+/* The median of v[n] (n >= 1; the mean of the middle two for even n), found
+ * by sorting a copy in scratch[n]; v is left as it is. */
+double median_of(const double *v, size_t n, double *scratch);
 /* The last path component without a trailing slash (into buf). */
 void path_basename(const char *path, char *buf, size_t len);
 
