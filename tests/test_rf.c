@@ -414,27 +414,31 @@ static void test_bootstrap_sample(void)
 }
 
 /* The forest's prediction is the mean of its trees' (summed in tree order),
- * and rf_predict gives rf_predict_one's numbers on any thread count. */
-static void test_forest_is_mean_of_trees(void)
+ * and rf_predict gives rf_predict_one's numbers on any thread count.
+ * rf_predict_tree walks one tree with plain tests; rf_predict_one walks
+ * many at once, with AVX2 where the CPU has it and d <= 16 (features 8 ..
+ * 15 come from a second register), else with the plain tests too. */
+static void check_mean_of_trees(size_t d, int T, int max_depth)
 {
-	enum { n = 300, d = 4, T = 37 };
-	double X[n * d], y[n], out[n];
+	enum { n = 300 };
+	double *X = calloc(n * d, sizeof(double)), y[n], out[n];
 	struct rf_model *m = NULL;
 	char err[ERR_LEN] = "";
 	struct rf_params p;
 	size_t i, t;
 
+	CU_ASSERT_FATAL(X != NULL);
 	random_data(X, y, n, d, 21);
 	rf_params_init(&p);
-	p.n_trees = T;	/* not a multiple of the walk's group size */
+	p.n_trees = T;
 	p.max_features = 2;
-	p.max_depth = 10;
+	p.max_depth = max_depth;
 	p.seed = 4;
 	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, n, d, &p, &m, err), 0);
 	for (i = 0; i < 50; i++) {
 		double s = 0;
 
-		for (t = 0; t < T; t++)
+		for (t = 0; t < (size_t)T; t++)
 			s += rf_predict_tree(m, t, X + i * d);
 		CU_ASSERT_EQUAL(rf_predict_one(m, X + i * d), s / T);
 	}
@@ -445,6 +449,15 @@ static void test_forest_is_mean_of_trees(void)
 	for (i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(out[i], rf_predict_one(m, X + i * d));
 	rf_free(m);
+	free(X);
+}
+
+static void test_forest_is_mean_of_trees(void)
+{
+	check_mean_of_trees(4, 37, 10);		/* fewer trees than the walk's lanes */
+	check_mean_of_trees(16, 37, 0);		/* every SIMD feature slot; deep trees */
+	check_mean_of_trees(20, 101, 12);	/* past SIMD's 16 features */
+	check_mean_of_trees(3, 600, 4);		/* more trees than one chunk (512) */
 }
 
 static int sets_equal(const struct param_set *a, const struct param_set *b)

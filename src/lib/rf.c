@@ -464,8 +464,8 @@ fail:
 	return NULL;
 }
 
-#define RF_MAX_FEATURES 255		/* the feature fits in 8 bits, d itself included */
-#define RF_MAX_INDEX ((1u << 24) - 1)	/* threshold and leaf indices fit in 24 bits */
+#define RF_MAX_FEATURES 255		/* the feature fits in 8 bits */
+#define RF_MAX_INDEX ((1u << 24) - 1)	/* threshold indices fit in 24 bits (the last is PASS) */
 
 static int check_params(const struct rf_params *p, size_t n, size_t d, char *err)
 {
@@ -500,30 +500,46 @@ static int check_params(const struct rf_params *p, size_t n, size_t d, char *err
 /* ------------------------------------------------------------------------ */
 /* The model as prediction wants it.
  *
- * A node is 8 bytes: 8 bits of feature and 24 bits of threshold index (into
- * that feature's sorted distinct thresholds, shared by the whole forest),
- * and the offset of the right child (the left child is the next node). A
- * query x is first turned into q[f] = the number of feature f's thresholds
- * below x[f], so "x[f] <= threshold k" is exactly "q[f] <= k": integer
- * tests on half the memory of (double, feature, child) nodes. A leaf holds
- * feature d, its index among its tree's leaves, and offset 0; q[d] is
- * UINT32_MAX, so a leaf's test sends it "right" to itself (see
- * rf_predict_one). */
+ * A query x is first turned into q[f] = the number of feature f's
+ * thresholds below x[f] (thresholds sorted and shared by the whole forest),
+ * so "x[f] <= threshold k" is exactly "q[f] <= k": integer tests.
+ *
+ * The trees are cut into blocks of three levels, one 64-byte cache line
+ * each: the 7 splits of a complete depth-3 subtree (feature << 24 |
+ * threshold index; slot k's children are slots 2k + 1 and 2k + 2) and its 8
+ * exits (a block index, or LEAF_BIT | a leaf's index into leaf_value). A
+ * leaf above the bottom level becomes PASS splits (feature 0 against an
+ * index no query exceeds: always left) down to an exit. A walk then costs a
+ * cache miss per three levels instead of about one per level, and the
+ * three tests of a block are worked out from its 7 splits at once (all
+ * seven with AVX2, see walk_simd) instead of one after another.
+ *
+ * Blocks are numbered level by level over all trees (the trees' root blocks
+ * first), so the blocks every query visits lie together; block 0 is a sink
+ * (all PASS, exits to leaf 0) for walks with no tree left. Leaves are
+ * numbered per tree in preorder, trees in order. */
 
-struct rf_node {
-	uint32_t split;		/* feature << 24 | threshold index;
-				 * a leaf: d << 24 | its index among the tree's leaves */
-	int32_t right;		/* right child = this node + right; 0 at a leaf */
-};
+#define BLOCK_SPLITS 7
+#define BLOCK_EXITS 8
+#define LEAF_BIT 0x80000000u
+#define PASS RF_MAX_INDEX	/* feature 0, index 2^24 - 1: q never exceeds it */
+#define SINK 0u
+
+struct rf_block {
+	uint32_t split[BLOCK_SPLITS + 1];	/* the eighth is PASS, for 8-wide loads */
+	uint32_t exit[BLOCK_EXITS];
+} __attribute__((aligned(64)));
 
 struct rf_model {
 	size_t d, n_trees;
-	int64_t *tree_offset;	/* n_trees + 1: tree t starts at nodes + tree_offset[t] */
-	int64_t *leaf_offset;	/* n_trees + 1: its leaf values at leaf_value + leaf_offset[t] */
-	struct rf_node *nodes;
+	int64_t *tree_offset;	/* n_trees + 1: node counts, as exported */
+	uint32_t *root;		/* n_trees: each tree's root block */
+	struct rf_block *blocks;
+	size_t n_blocks;
 	double *leaf_value;
 	size_t *thr_offset;	/* d + 1: feature f's thresholds start at thr + thr_offset[f] */
 	double *thr;		/* ascending, distinct per feature */
+	int simd;		/* walk with AVX2 (the CPU has it and d <= 16) */
 };
 
 static inline uint32_t split_feature(uint32_t s)
@@ -538,23 +554,25 @@ static inline uint32_t split_index(uint32_t s)
 
 /* A big forest is walked at random, so with 4 KiB pages nearly every step
  * is also a TLB miss; ask for transparent huge pages (2 MiB) where the
- * kernel gives them on request. */
+ * kernel gives them on request. Memory is zeroed and 64-byte aligned. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static void *big_alloc(size_t n, size_t size, char *err)
 {
-	size_t bytes = (n ? n : 1) * size;
+	size_t bytes = (n ? n : 1) * size, align = 64;
 	void *p = NULL;
 
-	if (bytes < HUGE_PAGE)
-		return xcalloc(n, size, err);
-	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
+	if (bytes >= HUGE_PAGE) {
+		bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		align = HUGE_PAGE;
+	}
+	if (posix_memalign(&p, align, bytes) != 0) {
 		err_set(err, "out of memory allocating %zu x %zu bytes", n, size);
 		return NULL;
 	}
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: failure is harmless */
+	if (align == HUGE_PAGE)
+		madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: failure is harmless */
 #endif
 	memset(p, 0, bytes);
 	return p;
@@ -565,8 +583,8 @@ void rf_free(struct rf_model *m)
 	if (!m)
 		return;
 	free(m->tree_offset);
-	free(m->leaf_offset);
-	free(m->nodes);
+	free(m->root);
+	free(m->blocks);
 	free(m->leaf_value);
 	free(m->thr_offset);
 	free(m->thr);
@@ -580,43 +598,35 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Builds the model from grown (or imported) trees, which must be valid:
- * features < d, children inside their tree and after their parent. */
-static int model_build(size_t d, const struct tree *trees, size_t n_trees,
-		       struct rf_model **out, char *err)
+static int cpu_has_avx2(void)
 {
-	struct rf_model *m = xcalloc(1, sizeof(*m), err);
-	size_t nn = 0, nl = 0, t, i, f, *fill = NULL;
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
+}
 
-	*out = NULL;
-	if (!m)
-		return -1;
-	m->d = d;
-	m->n_trees = n_trees;
-	for (t = 0; t < n_trees; t++)
-		for (i = 0; i < trees[t].count; i++)
-			nl += trees[t].nodes[i].feature < 0;
-	for (t = 0; t < n_trees; t++)
-		nn += trees[t].count;
-	m->tree_offset = xcalloc(n_trees + 1, sizeof(int64_t), err);
-	m->leaf_offset = xcalloc(n_trees + 1, sizeof(int64_t), err);
-	m->nodes = big_alloc(nn, sizeof(struct rf_node), err);
-	m->leaf_value = big_alloc(nl, sizeof(double), err);
+/* Every feature's thresholds, sorted, duplicates dropped, into m->thr. */
+static int collect_thresholds(struct rf_model *m, const struct tree *trees, size_t n_internal,
+			      char *err)
+{
+	size_t d = m->d, t, i, f, *fill = xcalloc(d + 1, sizeof(size_t), err);
+
 	m->thr_offset = xcalloc(d + 1, sizeof(size_t), err);
-	m->thr = xcalloc(nn - nl, sizeof(double), err);
-	fill = xcalloc(d + 1, sizeof(size_t), err);
-	if (!m->tree_offset || !m->leaf_offset || !m->nodes || !m->leaf_value ||
-	    !m->thr_offset || !m->thr || !fill)
-		goto fail;
-
-	/* every feature's thresholds, sorted, duplicates dropped */
-	for (t = 0; t < n_trees; t++)
+	m->thr = xcalloc(n_internal ? n_internal : 1, sizeof(double), err);
+	if (!fill || !m->thr_offset || !m->thr) {
+		free(fill);
+		return -1;
+	}
+	for (t = 0; t < m->n_trees; t++)
 		for (i = 0; i < trees[t].count; i++)
 			if (trees[t].nodes[i].feature >= 0)
 				m->thr_offset[trees[t].nodes[i].feature + 1]++;
 	for (f = 0; f < d; f++)
 		m->thr_offset[f + 1] += m->thr_offset[f];
-	for (t = 0; t < n_trees; t++)
+	for (t = 0; t < m->n_trees; t++)
 		for (i = 0; i < trees[t].count; i++) {
 			const struct grow_node *g = &trees[t].nodes[i];
 
@@ -631,55 +641,171 @@ static int model_build(size_t d, const struct tree *trees, size_t n_trees,
 		for (k = 0; k < len; k++)
 			if (k == 0 || a[k] != a[u - 1])
 				a[u++] = a[k];
-		if (u > RF_MAX_INDEX) {
-			err_set(err, "random forest: feature %zu has %zu thresholds, at most %u "
-				"supported", f, u, RF_MAX_INDEX);
-			goto fail;
+		if (u >= PASS) {
+			free(fill);
+			return err_set(err, "random forest: feature %zu has %zu thresholds, at "
+				       "most %u supported", f, u, PASS - 1);
 		}
 		memmove(m->thr + fill[f], a, u * sizeof(double));
 		fill[f + 1] = fill[f] + u;
 	}
 	memcpy(m->thr_offset, fill, (d + 1) * sizeof(size_t));
+	free(fill);
+	return 0;
+}
 
-	nn = nl = 0;
-	for (t = 0; t < n_trees; t++) {
-		const struct grow_node *g = trees[t].nodes;
-		struct rf_node *nd = m->nodes + nn;
-		size_t leaves = 0;
+static uint32_t node_split(const struct rf_model *m, const struct grow_node *g)
+{
+	const double *a = m->thr + m->thr_offset[g->feature];
+	size_t len = m->thr_offset[g->feature + 1] - m->thr_offset[g->feature];
+	const double *k = bsearch(&g->v, a, len, sizeof(double), by_double);
 
-		m->tree_offset[t] = (int64_t)nn;
-		m->leaf_offset[t] = (int64_t)nl;
-		for (i = 0; i < trees[t].count; i++) {
-			if (g[i].feature < 0) {
-				if (leaves > RF_MAX_INDEX) {
-					err_set(err, "random forest: tree %zu has more than %u "
-						"leaves", t, RF_MAX_INDEX + 1);
-					goto fail;
-				}
-				m->leaf_value[nl + leaves] = g[i].v;
-				nd[i].split = (uint32_t)d << 24 | (uint32_t)leaves++;
-				nd[i].right = 0;
-			} else {
-				const double *a = m->thr + m->thr_offset[g[i].feature];
-				size_t len = m->thr_offset[g[i].feature + 1] -
-					m->thr_offset[g[i].feature];
-				const double *k = bsearch(&g[i].v, a, len, sizeof(double),
-							  by_double);
+	return (uint32_t)g->feature << 24 | (uint32_t)(k - a);
+}
 
-				nd[i].split = (uint32_t)g[i].feature << 24 | (uint32_t)(k - a);
-				nd[i].right = (int32_t)(g[i].right - (int32_t)i);
-			}
+/* A node waiting for its block: tree t's node v, whose block index goes to
+ * exit e of block b (or to root[t] when b is UINT32_MAX). */
+struct pending {
+	uint32_t t, v, b, e;
+};
+
+struct block_queue {
+	struct pending *at;
+	size_t head, tail, cap;
+};
+
+/* Fills block b from node u of tree tr (see above), whose nodes' leaf
+ * indices are in leaf_index; internal nodes below its bottom level go on
+ * the queue. Fails when the queue is full (a malformed tree). */
+static int fill_block(struct rf_model *m, const struct tree *tr, uint32_t t, uint32_t u,
+		      uint32_t b, const uint32_t *leaf_index, struct block_queue *q)
+{
+	struct rf_block *blk = &m->blocks[b];
+	int64_t slot[BLOCK_SPLITS];
+	size_t k;
+	int j;
+
+	slot[0] = u;
+	blk->split[BLOCK_SPLITS] = PASS;
+	for (k = 0; k < BLOCK_SPLITS; k++) {
+		int64_t v = slot[k], child[2] = { v, -1 };	/* a leaf: always left */
+		const struct grow_node *g = v >= 0 ? &tr->nodes[v] : NULL;
+
+		blk->split[k] = PASS;
+		if (g && g->feature >= 0) {
+			blk->split[k] = node_split(m, g);
+			child[0] = v + 1;
+			child[1] = g->right;
 		}
+		for (j = 0; j < 2; j++) {
+			size_t e = 2 * k + 1 + (size_t)j - BLOCK_SPLITS;
+
+			if (k < BLOCK_SPLITS / 2)
+				slot[2 * k + 1 + (size_t)j] = child[j];
+			else if (child[j] < 0)
+				blk->exit[e] = LEAF_BIT;	/* never reached */
+			else if (tr->nodes[child[j]].feature < 0)
+				blk->exit[e] = LEAF_BIT | leaf_index[child[j]];
+			else if (q->tail == q->cap)
+				return -1;
+			else
+				q->at[q->tail++] = (struct pending){ t, (uint32_t)child[j], b,
+								     (uint32_t)e };
+		}
+	}
+	return 0;
+}
+
+/* Builds the model from grown (or imported) trees, which must be valid
+ * preorder trees with features < d. */
+static int model_build(size_t d, const struct tree *trees, size_t n_trees,
+		       struct rf_model **out, char *err)
+{
+	struct rf_model *m = xcalloc(1, sizeof(*m), err);
+	struct block_queue q = { 0 };
+	size_t nn = 0, nl = 0, ni, nb = 1, t, i, next;
+	uint32_t *aux = NULL;	/* an internal node's depth; a leaf's index */
+
+	*out = NULL;
+	if (!m)
+		return -1;
+	m->d = d;
+	m->n_trees = n_trees;
+	m->simd = d <= 16 && cpu_has_avx2();
+	m->tree_offset = xcalloc(n_trees + 1, sizeof(int64_t), err);
+	m->root = xcalloc(n_trees, sizeof(uint32_t), err);
+	if (!m->tree_offset || !m->root)
+		goto fail;
+	for (t = 0; t < n_trees; t++) {
+		m->tree_offset[t] = (int64_t)nn;
 		nn += trees[t].count;
-		nl += leaves;
 	}
 	m->tree_offset[n_trees] = (int64_t)nn;
-	m->leaf_offset[n_trees] = (int64_t)nl;
-	free(fill);
+	aux = xcalloc(nn, sizeof(uint32_t), err);
+	if (!aux)
+		goto fail;
+	/* children come after their parent: one pass finds every depth */
+	for (t = 0; t < n_trees; t++) {
+		const struct grow_node *g = trees[t].nodes;
+		uint32_t *a = aux + m->tree_offset[t];
+
+		nb += g[0].feature < 0;		/* a lone leaf still needs a block */
+		for (i = 0; i < trees[t].count; i++) {
+			if (g[i].feature < 0) {
+				a[i] = (uint32_t)nl++;
+				continue;
+			}
+			nb += a[i] % 3 == 0;
+			a[i + 1] = a[g[i].right] = a[i] + 1;
+		}
+	}
+	ni = nn - nl;
+	if (nl >= LEAF_BIT || nb >= LEAF_BIT) {
+		err_set(err, "random forest: %zu leaves in %zu blocks, at most %u supported",
+			nl, nb, LEAF_BIT - 1);
+		goto fail;
+	}
+	if (collect_thresholds(m, trees, ni, err) < 0)
+		goto fail;
+	m->n_blocks = nb;
+	m->blocks = big_alloc(nb, sizeof(struct rf_block), err);
+	m->leaf_value = big_alloc(nl, sizeof(double), err);
+	q.cap = nb;
+	q.at = xcalloc(nb, sizeof(*q.at), err);
+	if (!m->blocks || !m->leaf_value || !q.at)
+		goto fail;
+	for (t = 0; t < n_trees; t++)
+		for (i = 0; i < trees[t].count; i++)
+			if (trees[t].nodes[i].feature < 0)
+				m->leaf_value[aux[m->tree_offset[t] + (int64_t)i]] = trees[t].nodes[i].v;
+	for (i = 0; i <= BLOCK_SPLITS; i++)
+		m->blocks[SINK].split[i] = PASS;
+	for (i = 0; i < BLOCK_EXITS; i++)
+		m->blocks[SINK].exit[i] = LEAF_BIT;
+	for (t = 0; t < n_trees; t++)
+		q.at[q.tail++] = (struct pending){ (uint32_t)t, 0, UINT32_MAX, 0 };
+	for (next = 1; q.head < q.tail; next++) {
+		struct pending p = q.at[q.head++];
+
+		if (p.b == UINT32_MAX)
+			m->root[p.t] = (uint32_t)next;
+		else
+			m->blocks[p.b].exit[p.e] = (uint32_t)next;
+		if (fill_block(m, &trees[p.t], p.t, p.v, (uint32_t)next,
+			       aux + m->tree_offset[p.t], &q) < 0)
+			break;
+	}
+	if (next != nb || q.head != q.tail) {
+		err_set(err, "random forest: the trees are not valid preorder trees");
+		goto fail;
+	}
+	free(aux);
+	free(q.at);
 	*out = m;
 	return 0;
 fail:
-	free(fill);
+	free(aux);
+	free(q.at);
 	rf_free(m);
 	return -1;
 }
@@ -772,7 +898,7 @@ size_t rf_n_features(const struct rf_model *m)
 }
 
 /* q[f] = the number of feature f's thresholds below x[f] (a branchless
- * lower bound); q[d] = UINT32_MAX, the leaves' slot. */
+ * lower bound), for f < d; 0 for d <= f < 16 (the SIMD walk reads 16). */
 static void quantize(const struct rf_model *m, const double *x, uint32_t *q)
 {
 	size_t f;
@@ -793,82 +919,141 @@ static void quantize(const struct rf_model *m, const double *x, uint32_t *q)
 		}
 		q[f] = (uint32_t)(base - a) + (*base < x[f]);
 	}
-	q[m->d] = UINT32_MAX;
+	for (; f < 16; f++)
+		q[f] = 0;
 }
 
-static double leaf_value(const struct rf_model *m, size_t t, const struct rf_node *leaf)
+/* The exit a query leaves block b by, from the block's 7 test results
+ * (bit k: slot k sends it right). */
+static inline uint32_t block_exit(const struct rf_block *b, unsigned right)
 {
-	return m->leaf_value[m->leaf_offset[t] + split_index(leaf->split)];
+	unsigned k = 1 + (right & 1);
+
+	k = 2 * k + 1 + (right >> k & 1);
+	k = 2 * k + 1 + (right >> k & 1);
+	return b->exit[k - BLOCK_SPLITS];
 }
 
-/* One step: left (the next node) when q[feature] <= index, else right; a
- * leaf steps to itself. No branch on the data: see rf_predict_one. */
-static inline const struct rf_node *step(const struct rf_node *nd, const uint32_t *q)
+/* Without SIMD, only the three tests on the way down. */
+static inline uint32_t step_scalar(const struct rf_block *b, const uint32_t *q)
 {
-	uint32_t s = nd->split;
-	int32_t right = -(int32_t)(q[split_feature(s)] > split_index(s));
+	unsigned k = 0, level;
 
-	return nd + 1 + ((nd->right - 1) & right);
+	for (level = 0; level < 3; level++) {
+		uint32_t s = b->split[k];
+
+		k = 2 * k + 1 + (q[split_feature(s)] > split_index(s));
+	}
+	return b->exit[k - BLOCK_SPLITS];
 }
 
 double rf_predict_tree(const struct rf_model *m, size_t t, const double *x)
 {
-	const struct rf_node *nd = m->nodes + m->tree_offset[t], *to;
-	uint32_t q[RF_MAX_FEATURES + 1];
+	uint32_t q[RF_MAX_FEATURES + 1], e = m->root[t];
 
 	quantize(m, x, q);
-	while ((to = step(nd, q)) != nd)
-		nd = to;
-	return leaf_value(m, t, nd);
+	do
+		e = step_scalar(&m->blocks[e], q);
+	while (!(e & LEAF_BIT));
+	return m->leaf_value[e & ~LEAF_BIT];
 }
 
-/* rf_predict_one walks GROUP trees side by side. A big forest is bound by
- * memory latency: independent walks let the nodes' cache misses overlap,
- * and so does fetching the right child while the node's test is worked
- * out. A step has no branch on the data, since a mispredicted branch would
- * throw away the loads in flight; a leaf steps to itself, and a group is
- * done when no walk moved. (Refilling finished lanes with new trees, to
- * skip the steps that finished walks idle through, measured slower: the
- * bookkeeping costs more than the idle steps.) Leaves are summed in tree
- * order. */
-#define GROUP 32
+/* rf_predict_one walks LANES trees at once. A big forest is bound by
+ * memory latency, so the walks' cache misses must overlap: each lane
+ * prefetches the block it goes to next (or, at a leaf, the leaf's value)
+ * and comes back to it LANES steps later; a lane whose tree is done takes
+ * the next tree. The bookkeeping has no branch on the data, since a
+ * mispredicted branch would throw away the loads in flight. Leaves are
+ * recorded per tree and summed in tree order, CHUNK trees at a time. */
+#define LANES 64
+#define CHUNK 512
 
-static inline __attribute__((always_inline)) double
-walk_group(const struct rf_model *m, const uint32_t *q, size_t t0, size_t g, double sum)
+/* One walk of trees [t0, t1) of m (at most CHUNK) with `step`; leaf[i] is
+ * tree t0 + i's exit. STEP(block) is the step expression. */
+#define WALK_CHUNK(STEP)							\
+	do {									\
+		uint32_t at[LANES], tree[LANES];				\
+		size_t next = t0, done = 0, n = t1 - t0, k;			\
+										\
+		for (k = 0; k < LANES; k++, next += next < t1) {		\
+			tree[k] = next < t1 ? (uint32_t)(next - t0) : CHUNK;	\
+			at[k] = next < t1 ? m->root[next] : SINK;		\
+		}								\
+		while (done < n)						\
+			for (k = 0; k < LANES; k++) {				\
+				uint32_t e = STEP(&m->blocks[at[k]]);		\
+				uint32_t is_leaf = e >> 31, i = tree[k];	\
+				uint32_t more = next < t1, to;			\
+										\
+				leaf[is_leaf ? i : CHUNK] = e;			\
+				done += is_leaf & (i < n);			\
+				tree[k] = is_leaf ? (more ? (uint32_t)(next - t0) : CHUNK) : i; \
+				to = is_leaf ? (more ? m->root[next] : SINK) : e; \
+				next += is_leaf & more;				\
+				at[k] = to;					\
+				__builtin_prefetch(is_leaf ?			\
+					(const void *)&m->leaf_value[e & ~LEAF_BIT] : \
+					(const void *)&m->blocks[to]);		\
+			}							\
+	} while (0)
+
+static void walk_scalar(const struct rf_model *m, const uint32_t *q, size_t t0, size_t t1,
+			uint32_t *leaf)
 {
-	const struct rf_node *at[GROUP];
-	uintptr_t moved;
-	size_t k;
-
-	for (k = 0; k < g; k++)
-		at[k] = m->nodes + m->tree_offset[t0 + k];
-	do {
-		moved = 0;
-		for (k = 0; k < g; k++) {
-			const struct rf_node *nd = at[k], *to;
-
-			__builtin_prefetch(nd + nd->right);
-			to = step(nd, q);
-			moved |= (uintptr_t)to ^ (uintptr_t)nd;
-			at[k] = to;
-		}
-	} while (moved);
-	for (k = 0; k < g; k++)
-		sum += leaf_value(m, t0 + k, at[k]);
-	return sum;
+#define STEP_SCALAR(b) step_scalar(b, q)
+	WALK_CHUNK(STEP_SCALAR);
+#undef STEP_SCALAR
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/* The 7 tests of a block at once: features < 16 pick their q from two
+ * registers (q[0..7], q[8..15]). */
+__attribute__((target("avx2"))) static inline uint32_t
+step_simd(const struct rf_block *b, __m256i qlo, __m256i qhi, __m256i index_mask)
+{
+	__m256i s = _mm256_load_si256((const __m256i *)b->split);
+	__m256i f = _mm256_srli_epi32(s, 24);
+	__m256 lo = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qlo, f));
+	__m256 hi = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qhi, f));
+	__m256i qf = _mm256_castps_si256(_mm256_blendv_ps(lo, hi,
+		_mm256_castsi256_ps(_mm256_slli_epi32(f, 28))));
+	__m256i right = _mm256_cmpgt_epi32(qf, _mm256_and_si256(s, index_mask));
+
+	return block_exit(b, (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(right)));
+}
+
+__attribute__((target("avx2"))) static void
+walk_simd(const struct rf_model *m, const uint32_t *q, size_t t0, size_t t1, uint32_t *leaf)
+{
+	__m256i qlo = _mm256_loadu_si256((const __m256i *)q);
+	__m256i qhi = _mm256_loadu_si256((const __m256i *)(q + 8));
+	__m256i index_mask = _mm256_set1_epi32((int)RF_MAX_INDEX);
+#define STEP_SIMD(b) step_simd(b, qlo, qhi, index_mask)
+	WALK_CHUNK(STEP_SIMD);
+#undef STEP_SIMD
+}
+#else
+#define walk_simd walk_scalar
+#endif
 
 double rf_predict_one(const struct rf_model *m, const double *x)
 {
-	uint32_t q[RF_MAX_FEATURES + 1];
-	size_t t0, T = m->n_trees, full = T / GROUP * GROUP;
+	uint32_t q[RF_MAX_FEATURES + 1], leaf[CHUNK + 1];
+	size_t t0, t1, t, T = m->n_trees;
 	double sum = 0;
 
 	quantize(m, x, q);
-	for (t0 = 0; t0 < full; t0 += GROUP)
-		sum = walk_group(m, q, t0, GROUP, sum);
-	if (full < T)
-		sum = walk_group(m, q, full, T - full, sum);
+	for (t0 = 0; t0 < T; t0 = t1) {
+		t1 = T - t0 > CHUNK ? t0 + CHUNK : T;
+		if (m->simd)
+			walk_simd(m, q, t0, t1, leaf);
+		else
+			walk_scalar(m, q, t0, t1, leaf);
+		for (t = t0; t < t1; t++)
+			sum += m->leaf_value[leaf[t - t0] & ~LEAF_BIT];
+	}
 	return sum / (double)T;
 }
 
@@ -918,33 +1103,75 @@ void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out
 /* ------------------------------------------------------------------------ */
 /* Export and import: the grown trees' form, node for node. */
 
+/* A place in the blocks: LEAF_BIT | a leaf's index, or block << 3 | slot. */
+static uint64_t place_child(const struct rf_model *m, uint64_t p, unsigned side)
+{
+	uint64_t b = p >> 3, k = p & 7;
+	uint32_t e;
+
+	if (k < BLOCK_SPLITS / 2)
+		return b << 3 | (2 * k + 1 + side);
+	e = m->blocks[b].exit[2 * k + 1 + side - BLOCK_SPLITS];
+	return e & LEAF_BIT ? e : (uint64_t)e << 3;
+}
+
+/* The node at p: a PASS split is a leaf further down to the left. */
+static uint64_t place_node(const struct rf_model *m, uint64_t p)
+{
+	while (!(p & LEAF_BIT) && m->blocks[p >> 3].split[p & 7] == PASS)
+		p = place_child(m, p, 0);
+	return p;
+}
+
+/* A node to export and the node whose right child it is (or -1). */
+struct place_entry {
+	uint64_t p;
+	int64_t parent;
+};
+
 int rf_export(const struct rf_model *m, struct param_set *ps, char *err)
 {
-	size_t nn = rf_node_count(m), t, i;
+	size_t nn = rf_node_count(m), t, top;
 	int64_t *feature = xcalloc(nn, sizeof(int64_t), err);
 	int64_t *right = xcalloc(nn, sizeof(int64_t), err);
 	double *threshold = xcalloc(nn, sizeof(double), err);
 	double *value = xcalloc(nn, sizeof(double), err);
+	struct place_entry *stack = xcalloc(nn + 1, sizeof(*stack), err);
 	int rc = -1;
 
-	if (!feature || !right || !threshold || !value)
+	if (!feature || !right || !threshold || !value || !stack)
 		goto out;
+	/* preorder: a node, its left subtree, then its right one */
 	for (t = 0; t < m->n_trees; t++) {
-		size_t a = (size_t)m->tree_offset[t], b = (size_t)m->tree_offset[t + 1];
+		size_t a = (size_t)m->tree_offset[t], i = a;
 
-		for (i = a; i < b; i++) {
-			const struct rf_node *nd = &m->nodes[i];
-			uint32_t f = split_feature(nd->split);
+		top = 0;
+		stack[top++].p = place_node(m, (uint64_t)m->root[t] << 3);
+		stack[0].parent = -1;
+		while (top > 0) {
+			uint64_t p = stack[--top].p;
+			int64_t parent = stack[top].parent;
+			uint32_t s, f;
 
-			if (f < m->d) {
-				feature[i] = f;
-				threshold[i] = m->thr[m->thr_offset[f] + split_index(nd->split)];
-				right[i] = (int64_t)(i - a) + nd->right;
-			} else {
-				feature[i] = -1;
-				value[i] = leaf_value(m, t, nd);
-				right[i] = -1;
+			if (i == (size_t)m->tree_offset[t + 1]) {
+				err_set(err, "random forest: tree %zu has more nodes than recorded", t);
+				goto out;
 			}
+			if (parent >= 0)
+				right[parent] = (int64_t)(i - a);
+			if (p & LEAF_BIT) {
+				feature[i] = -1;
+				value[i] = m->leaf_value[p & ~(uint64_t)LEAF_BIT];
+				right[i++] = -1;
+				continue;
+			}
+			s = m->blocks[p >> 3].split[p & 7];
+			f = split_feature(s);
+			feature[i] = f;
+			threshold[i] = m->thr[m->thr_offset[f] + split_index(s)];
+			stack[top++] = (struct place_entry){ place_node(m, place_child(m, p, 1)), (int64_t)i };
+			stack[top++] = (struct place_entry){ place_node(m, place_child(m, p, 0)), -1 };
+			i++;
 		}
 	}
 	if (param_set_add_scalar_i64(ps, "n_features", (int64_t)m->d, err) < 0 ||
@@ -960,12 +1187,38 @@ out:
 	free(right);
 	free(threshold);
 	free(value);
+	free(stack);
 	return rc;
+}
+
+/* Nodes a .. b - 1 form one tree in preorder: each internal node's left
+ * child is the next node and its right child starts just after the left
+ * subtree; every node belongs to the tree exactly once. */
+static int check_preorder(const int64_t *feature, const int64_t *right, int64_t a, int64_t b,
+			  int64_t *stack)
+{
+	int64_t at = a, top = 0;
+
+	for (;;) {
+		if (at >= b)
+			return -1;
+		if (feature[at] >= 0) {
+			stack[top++] = a + right[at];
+			at++;
+			continue;
+		}
+		if (top == 0)
+			return at + 1 == b ? 0 : -1;
+		if (stack[--top] != at + 1)
+			return -1;
+		at++;
+	}
 }
 
 int rf_import(const struct param_set *ps, struct rf_model **out, char *err)
 {
 	const int64_t *off, *feature, *right;
+	int64_t *stack;
 	const double *threshold, *value;
 	const void *p[5];
 	size_t n_off, nn, len[4], t, i;
@@ -1025,6 +1278,15 @@ int rf_import(const struct param_set *ps, struct rf_model **out, char *err)
 				return err_set(err, "node %zu: children outside tree %zu", i, t);
 		}
 	}
+	stack = xcalloc(nn, sizeof(int64_t), err);
+	if (!stack)
+		return -1;
+	for (t = 0; t + 1 < n_off; t++)
+		if (check_preorder(feature, right, off[t], off[t + 1], stack) < 0) {
+			free(stack);
+			return err_set(err, "tree %zu is not a tree in preorder", t);
+		}
+	free(stack);
 	nodes = xcalloc(nn, sizeof(*nodes), err);
 	trees = xcalloc(n_off - 1, sizeof(*trees), err);
 	if (!nodes || !trees)
