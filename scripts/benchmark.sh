@@ -13,7 +13,7 @@ BUILD=${BUILD:-build/release}
 D=data/$EXP
 T=$(mktemp -d /tmp/modlat-benchmark.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-attr() { h5dump -m %.6f -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"'; }
+attr() { h5dump -m %.6f -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"' || true; }
 
 echo "== modlat benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
 echo "== micro-benchmarks (synthetic 7000 x 12 conv-like rows)"

@@ -923,15 +923,22 @@ static void quantize(const struct rf_model *m, const double *x, uint32_t *q)
 		q[f] = 0;
 }
 
-/* The exit a query leaves block b by, from the block's 7 test results
- * (bit k: slot k sends it right). */
+/* The exit a query leaves a block by, from the block's 7 test results
+ * (bit k: slot k sends it right): three levels down the complete subtree. */
+static const uint8_t exit_of[128] = {
+	0, 4, 2, 4, 0, 6, 2, 6, 1, 4, 2, 4, 1, 6, 2, 6,
+	0, 4, 3, 4, 0, 6, 3, 6, 1, 4, 3, 4, 1, 6, 3, 6,
+	0, 5, 2, 5, 0, 6, 2, 6, 1, 5, 2, 5, 1, 6, 2, 6,
+	0, 5, 3, 5, 0, 6, 3, 6, 1, 5, 3, 5, 1, 6, 3, 6,
+	0, 4, 2, 4, 0, 7, 2, 7, 1, 4, 2, 4, 1, 7, 2, 7,
+	0, 4, 3, 4, 0, 7, 3, 7, 1, 4, 3, 4, 1, 7, 3, 7,
+	0, 5, 2, 5, 0, 7, 2, 7, 1, 5, 2, 5, 1, 7, 2, 7,
+	0, 5, 3, 5, 0, 7, 3, 7, 1, 5, 3, 5, 1, 7, 3, 7,
+};
+
 static inline uint32_t block_exit(const struct rf_block *b, unsigned right)
 {
-	unsigned k = 1 + (right & 1);
-
-	k = 2 * k + 1 + (right >> k & 1);
-	k = 2 * k + 1 + (right >> k & 1);
-	return b->exit[k - BLOCK_SPLITS];
+	return b->exit[exit_of[right & 127]];
 }
 
 /* Without SIMD, only the three tests on the way down. */
