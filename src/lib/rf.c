@@ -969,9 +969,9 @@ double rf_predict_tree(const struct rf_model *m, size_t t, const double *x)
  * memory latency, so the walks' cache misses must overlap: each lane
  * prefetches the block it goes to next (or, at a leaf, the leaf's value)
  * and comes back to it LANES steps later; a lane whose tree is done takes
- * the next tree. The bookkeeping has no branch on the data, since a
- * mispredicted branch would throw away the loads in flight. Leaves are
- * recorded per tree and summed in tree order, CHUNK trees at a time. */
+ * the next tree. (Written without branches, the compiler branches once per
+ * finished tree, which measured faster than a mask-only version.) Leaves
+ * are recorded per tree and summed in tree order, CHUNK trees at a time. */
 #define LANES 64
 #define CHUNK 512
 
@@ -1110,7 +1110,9 @@ void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out
 /* ------------------------------------------------------------------------ */
 /* Export and import: the grown trees' form, node for node. */
 
-/* A place in the blocks: LEAF_BIT | a leaf's index, or block << 3 | slot. */
+/* A place in the blocks: block << 3 | slot, or PLACE_LEAF | a leaf's index. */
+#define PLACE_LEAF ((uint64_t)1 << 63)
+
 static uint64_t place_child(const struct rf_model *m, uint64_t p, unsigned side)
 {
 	uint64_t b = p >> 3, k = p & 7;
@@ -1119,13 +1121,13 @@ static uint64_t place_child(const struct rf_model *m, uint64_t p, unsigned side)
 	if (k < BLOCK_SPLITS / 2)
 		return b << 3 | (2 * k + 1 + side);
 	e = m->blocks[b].exit[2 * k + 1 + side - BLOCK_SPLITS];
-	return e & LEAF_BIT ? e : (uint64_t)e << 3;
+	return e & LEAF_BIT ? PLACE_LEAF | (e & ~LEAF_BIT) : (uint64_t)e << 3;
 }
 
 /* The node at p: a PASS split is a leaf further down to the left. */
 static uint64_t place_node(const struct rf_model *m, uint64_t p)
 {
-	while (!(p & LEAF_BIT) && m->blocks[p >> 3].split[p & 7] == PASS)
+	while (!(p & PLACE_LEAF) && m->blocks[p >> 3].split[p & 7] == PASS)
 		p = place_child(m, p, 0);
 	return p;
 }
@@ -1166,9 +1168,9 @@ int rf_export(const struct rf_model *m, struct param_set *ps, char *err)
 			}
 			if (parent >= 0)
 				right[parent] = (int64_t)(i - a);
-			if (p & LEAF_BIT) {
+			if (p & PLACE_LEAF) {
 				feature[i] = -1;
-				value[i] = m->leaf_value[p & ~(uint64_t)LEAF_BIT];
+				value[i] = m->leaf_value[p & ~PLACE_LEAF];
 				right[i++] = -1;
 				continue;
 			}
