@@ -532,7 +532,7 @@ struct rf_block {
 
 struct rf_model {
 	size_t d, n_trees;
-	int64_t *tree_offset;	/* n_trees + 1: node counts, as exported */
+	int64_t *tree_offset;	/* n_trees + 1: each tree's first node in the export, then the total */
 	uint32_t *root;		/* n_trees: each tree's root block */
 	struct rf_block *blocks;
 	size_t n_blocks;

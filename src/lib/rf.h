@@ -26,9 +26,9 @@
  * only on its own stream, so the forest is bitwise the same for any number
  * of threads.
  *
- * Trees are stored flat in preorder (an internal node's left child is the
- * next node) in 8-byte nodes that test integer ranks of x against the
- * forest's sorted thresholds; the export keeps the plain form.
+ * For prediction the trees are cut into 3-level blocks of one cache line
+ * each that test integer ranks of x against the forest's sorted
+ * thresholds (see rf.c); the export keeps the plain preorder form.
  */
 #ifndef MODLAT_RF_H
 #define MODLAT_RF_H
