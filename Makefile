@@ -20,6 +20,8 @@ FIGDIR ?= figures
 SANITIZE ?= 0
 NATIVE ?= 0
 QUIET ?=
+# QUIET=1 (or yes) means --quiet; anything else is passed on as it is
+QUIET_FLAG := $(if $(filter 1 yes,$(QUIET)),--quiet,$(QUIET))
 # Slurm: `make -j SRUN='srun -N1 -n1 -c2'` runs every fit/evaluation through srun
 SRUN ?=
 # selection tolerances, e.g. EPS='--eps-acc 0.03 --eps-r2 0.05'
@@ -150,12 +152,12 @@ GENS := $(patsubst %,$(D)/%.gen.h5,$(EXP_MODULES))
 DATASETS := $(foreach e,$(EXP_ENVS),$(patsubst %,$(D)/$(e)/%.h5,$(EXP_MODULES)))
 
 $(GENS): $(D)/%.gen.h5: $(CFG)/gen.%.ini bin/gen
-	bin/gen $(QUIET) -e $< --name $(EXP) $* -o $@
+	bin/gen $(QUIET_FLAG) -e $< --name $(EXP) $* -o $@
 
 # measurements run here, never through $(SRUN): they characterise this machine
 define bench_rule
 $$(patsubst %,$(D)/$(1)/%.h5,$$(EXP_MODULES)): $(D)/$(1)/%.h5: $(D)/%.gen.h5 $(CFG)/bench.$(1).%.ini bin/bench | $(D)/$(1)
-	bin/bench $(QUIET) -e $(CFG)/bench.$(1).$$*.ini --env $(1) $$< -o $$@
+	bin/bench $(QUIET_FLAG) -e $(CFG)/bench.$(1).$$*.ini --env $(1) $$< -o $$@
 $(D)/$(1):
 	mkdir -p $$@
 endef
@@ -175,9 +177,9 @@ EVALS := $(subst /models/,/evals/,$(MODELS))
 # take the bench lock shared, so they never run during a measurement here.
 define model_rule
 $(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini bin/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
-	$(SRUN) bin/fit-$(call rm_base,$(3)) $(QUIET) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
+	$(SRUN) bin/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
 $(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 bin/evaluate | $(D)/$(1)/evals
-	$(SRUN) bin/evaluate $(QUIET) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+	$(SRUN) bin/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
 endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
@@ -190,9 +192,9 @@ env_tps = $(patsubst %.h5,%.tps.h5,$(call env_evals,$(1),$(2)))
 env_datasets = $(patsubst %,$(D)/$(1)/%.h5,$(EXP_MODULES))
 define report_rule
 $(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) bin/select | $(TAB)
-	bin/select $(QUIET) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
+	bin/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
 $(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(ABLATION_VARIANTS)) $(call env_datasets,$(1)) bin/ablate | $(TAB)
-	bin/ablate $(QUIET) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
+	bin/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
 SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)
@@ -201,7 +203,7 @@ TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(
 	$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(TAB)/scatter/$(e).$(m).csv $(TAB)/scatter/$(e).$(m).txt))
 define tables_rule
 $(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASETS) $(SELECTIONS) paper/reference/paper-table5.csv bin/tables | $(TAB)/scatter
-	bin/tables $(QUIET) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
+	bin/tables $(QUIET_FLAG) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
 endef
 $(if $(TABLES_OUT),$(eval $(tables_rule)))
 $(TAB) $(TAB)/scatter:
@@ -285,7 +287,7 @@ help:
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
-	@echo "  QUIET=--quiet  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
+	@echo "  QUIET=1  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
 
 clean:
 	rm -rf build bin
