@@ -464,7 +464,7 @@ fail:
 	return NULL;
 }
 
-#define RF_MAX_FEATURES 255		/* the feature fits in 8 bits */
+#define RF_MAX_FEATURES 127		/* the feature fits in 7 bits */
 #define RF_MAX_INDEX ((1u << 24) - 1)	/* threshold indices fit in 24 bits (the last is PASS) */
 
 static int check_params(const struct rf_params *p, size_t n, size_t d, char *err)
@@ -505,8 +505,8 @@ static int check_params(const struct rf_params *p, size_t n, size_t d, char *err
  * so "x[f] <= threshold k" is exactly "q[f] <= k": integer tests.
  *
  * The trees are cut into blocks of three levels, one 64-byte cache line
- * each: the 7 splits of a complete depth-3 subtree (feature << 24 |
- * threshold index; slot k's children are slots 2k + 1 and 2k + 2) and its 8
+ * each: the 7 splits of a complete depth-3 subtree (threshold index << 7 |
+ * feature; slot k's children are slots 2k + 1 and 2k + 2) and its 8
  * exits (a block index, or LEAF_BIT | a leaf's index into leaf_value). A
  * leaf above the bottom level becomes PASS splits (feature 0 against an
  * index no query exceeds: always left) down to an exit. A walk then costs a
@@ -522,7 +522,7 @@ static int check_params(const struct rf_params *p, size_t n, size_t d, char *err
 #define BLOCK_SPLITS 7
 #define BLOCK_EXITS 8
 #define LEAF_BIT 0x80000000u
-#define PASS RF_MAX_INDEX	/* feature 0, index 2^24 - 1: q never exceeds it */
+#define PASS (RF_MAX_INDEX << 7)	/* feature 0, index 2^24 - 1: q never exceeds it */
 #define SINK 0u
 
 struct rf_block {
@@ -544,12 +544,12 @@ struct rf_model {
 
 static inline uint32_t split_feature(uint32_t s)
 {
-	return s >> 24;
+	return s & 127;
 }
 
 static inline uint32_t split_index(uint32_t s)
 {
-	return s & RF_MAX_INDEX;
+	return s >> 7;
 }
 
 /* A big forest is walked at random, so with 4 KiB pages nearly every step
@@ -641,10 +641,10 @@ static int collect_thresholds(struct rf_model *m, const struct tree *trees, size
 		for (k = 0; k < len; k++)
 			if (k == 0 || a[k] != a[u - 1])
 				a[u++] = a[k];
-		if (u >= PASS) {
+		if (u >= RF_MAX_INDEX) {
 			free(fill);
 			return err_set(err, "random forest: feature %zu has %zu thresholds, at "
-				       "most %u supported", f, u, PASS - 1);
+				       "most %u supported", f, u, RF_MAX_INDEX - 1);
 		}
 		memmove(m->thr + fill[f], a, u * sizeof(double));
 		fill[f + 1] = fill[f] + u;
@@ -660,7 +660,7 @@ static uint32_t node_split(const struct rf_model *m, const struct grow_node *g)
 	size_t len = m->thr_offset[g->feature + 1] - m->thr_offset[g->feature];
 	const double *k = bsearch(&g->v, a, len, sizeof(double), by_double);
 
-	return (uint32_t)g->feature << 24 | (uint32_t)(k - a);
+	return (uint32_t)(k - a) << 7 | (uint32_t)g->feature;
 }
 
 /* A node waiting for its block: tree t's node v, whose block index goes to
@@ -1016,28 +1016,28 @@ static void walk_scalar(const struct rf_model *m, const uint32_t *q, size_t t0, 
 #include <immintrin.h>
 
 /* The 7 tests of a block at once: features < 16 pick their q from two
- * registers (q[0..7], q[8..15]). */
+ * registers (q[0..7], q[8..15]) by the split's low 4 bits, and "q > index"
+ * is "q << 7 > index << 7 | feature", the split word itself. */
 __attribute__((target("avx2"))) static inline uint32_t
-step_simd(const struct rf_block *b, __m256i qlo, __m256i qhi, __m256i index_mask)
+step_simd(const struct rf_block *b, __m256i qlo, __m256i qhi)
 {
 	__m256i s = _mm256_load_si256((const __m256i *)b->split);
-	__m256i f = _mm256_srli_epi32(s, 24);
-	__m256 lo = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qlo, f));
-	__m256 hi = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qhi, f));
+	__m256 lo = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qlo, s));
+	__m256 hi = _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(qhi, s));
 	__m256i qf = _mm256_castps_si256(_mm256_blendv_ps(lo, hi,
-		_mm256_castsi256_ps(_mm256_slli_epi32(f, 28))));
-	__m256i right = _mm256_cmpgt_epi32(qf, _mm256_and_si256(s, index_mask));
+		_mm256_castsi256_ps(_mm256_slli_epi32(s, 28))));
+	__m256i right = _mm256_cmpgt_epi32(qf, s);
 
 	return block_exit(b, (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(right)));
 }
 
+/* q < 2^24, so q << 7 < 2^31 and the signed compare is right. */
 __attribute__((target("avx2"))) static void
 walk_simd(const struct rf_model *m, const uint32_t *q, size_t t0, size_t t1, uint32_t *leaf)
 {
-	__m256i qlo = _mm256_loadu_si256((const __m256i *)q);
-	__m256i qhi = _mm256_loadu_si256((const __m256i *)(q + 8));
-	__m256i index_mask = _mm256_set1_epi32((int)RF_MAX_INDEX);
-#define STEP_SIMD(b) step_simd(b, qlo, qhi, index_mask)
+	__m256i qlo = _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)q), 7);
+	__m256i qhi = _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(q + 8)), 7);
+#define STEP_SIMD(b) step_simd(b, qlo, qhi)
 	WALK_CHUNK(STEP_SIMD);
 #undef STEP_SIMD
 }
