@@ -58,7 +58,7 @@ struct rf_model;
 void rf_params_init(struct rf_params *p);
 
 /* Grows a forest on X (n, d), row-major, and y (n); all values finite,
- * 1 <= n < 2^24, 1 <= d <= 255. On success *m is a new model (free with
+ * 1 <= n < 2^24, 1 <= d <= 127. On success *m is a new model (free with
  * rf_free). */
 int rf_fit(const double *X, const double *y, size_t n, size_t d,
 	   const struct rf_params *p, struct rf_model **m, char *err);
