@@ -535,7 +535,6 @@ struct rf_model {
 	int64_t *tree_offset;	/* n_trees + 1: each tree's first node in the export, then the total */
 	uint32_t *root;		/* n_trees: each tree's root block */
 	struct rf_block *blocks;
-	size_t n_blocks;
 	double *leaf_value;
 	size_t *thr_offset;	/* d + 1: feature f's thresholds start at thr + thr_offset[f] */
 	double *thr;		/* ascending, distinct per feature */
@@ -767,7 +766,6 @@ static int model_build(size_t d, const struct tree *trees, size_t n_trees,
 	}
 	if (collect_thresholds(m, trees, ni, err) < 0)
 		goto fail;
-	m->n_blocks = nb;
 	m->blocks = big_alloc(nb, sizeof(struct rf_block), err);
 	m->leaf_value = big_alloc(nl, sizeof(double), err);
 	q.cap = nb;
@@ -975,8 +973,8 @@ double rf_predict_tree(const struct rf_model *m, size_t t, const double *x)
 #define LANES 64
 #define CHUNK 512
 
-/* One walk of trees [t0, t1) of m (at most CHUNK) with `step`; leaf[i] is
- * tree t0 + i's exit. STEP(block) is the step expression. */
+/* One walk of trees [t0, t1) of m (at most CHUNK); leaf[i] is tree t0 + i's
+ * exit. STEP(block) is the step expression. */
 #define WALK_CHUNK(STEP)							\
 	do {									\
 		uint32_t at[LANES], tree[LANES];				\
