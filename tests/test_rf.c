@@ -526,6 +526,7 @@ static void test_export_import(void)
 	struct param_set s1, s2;
 	char err[ERR_LEN] = "";
 	struct rf_params p;
+	int64_t *right;
 	size_t i;
 
 	random_data(X, y, n, d, 17);
@@ -544,7 +545,14 @@ static void test_export_import(void)
 	rf_free(m2);
 	m2 = NULL;
 
-	((int64_t *)param_set_find(&s1, "right")->data)[0] = 0;	/* root's right: itself */
+	/* root's right child one node late: in the tree, but not a preorder tree */
+	right = param_set_find(&s1, "right")->data;
+	right[0]++;
+	CU_ASSERT_FATAL(right[0] < ((int64_t *)param_set_find(&s1, "tree_offset")->data)[1]);
+	CU_ASSERT_EQUAL(rf_import(&s1, &m2, err), -1);
+	CU_ASSERT(m2 == NULL);
+	CU_ASSERT(strstr(err, "tree 0 is not a tree in preorder") != NULL);
+	right[0] = 0;	/* root's right: itself */
 	CU_ASSERT_EQUAL(rf_import(&s1, &m2, err), -1);
 	CU_ASSERT(m2 == NULL);
 	CU_ASSERT(strstr(err, "node 0: children outside tree 0") != NULL);
