@@ -252,16 +252,20 @@ paper: tables figures
 # ---------------------------------------------------------------------------
 # Tests
 
-.PHONY: all check unit e2e deps help clean distclean benchmark
+.PHONY: all check unit e2e protocol deps help clean distclean benchmark
 
 unit: $(UNIT)
 	$(UNIT)
 
-check: unit e2e
+check: unit e2e protocol
 	$(MAKE) --no-print-directory unit SANITIZE=1
 
 e2e: all
 	tests/e2e.sh
+
+# bench's measurement protocol: the quiet guard, loops, repeats, kill -9
+protocol: all
+	tests/protocol.sh
 
 deps:
 	scripts/deps.sh --install

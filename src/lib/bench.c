@@ -261,7 +261,8 @@ struct bench_run {
 	struct sysstat ss;
 	struct load load;
 	struct bench_totals *t;
-	int guard; /* static environment: wait for quiet, re-measure contended samples */
+	int guard;   /* static environment: wait for quiet, re-measure contended samples */
+	int gave_up; /* the last wait ran out, and no quiet moment came since */
 };
 
 static void notice(const struct bench_run *br, const char *fmt, double a, double b, double c)
@@ -275,8 +276,10 @@ static void notice(const struct bench_run *br, const char *fmt, double a, double
 }
 
 /* Waits until others use at most `quiet` cores and steal stays below it, over
- * the utilisation window. Returns 1 if it waited, 2 if it gave up after
- * quiet_wait_s (the sample is then measured anyway, and flagged). */
+ * the utilisation window. Returns 0 if it was quiet, 1 if it waited, 2 if
+ * it gave up after quiet_wait_s (the sample is then measured anyway, and
+ * flagged). After giving up it does not wait again until a quiet moment
+ * comes: on a machine that stays busy the bench goes on, flagging. */
 static int wait_quiet(struct bench_run *br, char *err)
 {
 	const struct bench_settings *bs = &br->job->x->bench;
@@ -286,8 +289,12 @@ static int wait_quiet(struct bench_run *br, char *err)
 	for (;;) {
 		if (sysstat_read(&br->ss, &m, &u, err) < 0)
 			return -1;
-		if (u * ncpu <= bs->quiet && sysstat_steal(&br->ss) * ncpu <= bs->quiet)
+		if (u * ncpu <= bs->quiet && sysstat_steal(&br->ss) * ncpu <= bs->quiet) {
+			br->gave_up = 0;
 			break;
+		}
+		if (br->gave_up)
+			return 2;
 		if (br->job->stop && *br->job->stop)
 			break;
 		if (!waited)
@@ -300,6 +307,7 @@ static int wait_quiet(struct bench_run *br, char *err)
 				   "measuring, and flagging the sample",
 			       now_s() - start, u * ncpu, sysstat_steal(&br->ss) * ncpu);
 			br->t->wait_s += now_s() - start;
+			br->gave_up = 1;
 			return 2;
 		}
 		if (now_s() - said >= 10) {
@@ -331,11 +339,11 @@ static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms
 }
 
 /* Measures one sample into rec: M and U before it, the module built, the
- * warm-up runs, then `runs` timed runs. The first execution calibrates: a
- * module faster than min_run_ms is executed in loops of
- * ceil(min_run_ms / first) per timed run (the first run completing its loop
- * after the calibrating execution), and each run records the time per
- * execution. What the timed runs met is recorded beside them. */
+ * warm-up runs, then `runs` timed runs. The first execution calibrates: one
+ * that lasts min_run_ms or more is the first timed run; a faster module is
+ * timed again over a tenth of min_run_ms, and each timed run then loops it
+ * ceil(min_run_ms / that time) times and records the time per execution.
+ * What the timed runs met is recorded beside them. */
 static int measure_one(struct bench_run *br, const struct module_shape *sh,
 		       struct journal_record *rec, char *err)
 {
@@ -343,7 +351,7 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	struct bench_totals *t = br->t;
 	struct sysstat_mark ma, mb;
 	struct sysstat_span sp;
-	double t0 = now_s(), tw, tt, tr, first, rest;
+	double t0 = now_s(), tw, tt, tr, first;
 	void *inst = NULL;
 	int k, busy = 0;
 	int64_t loops;
@@ -373,18 +381,24 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	if (timed_run(br, inst, 1, &first, &busy, err) < 0)
 		goto fail;
 	loops = 1;
-	if (first < bs->min_run_ms) {
-		double l = ceil(bs->min_run_ms / (first > 1e-6 ? first : 1e-6));
+	k = 0;
+	if (first >= bs->min_run_ms) {
+		rec->runs_ms[k++] = first; /* long enough: the first run counts */
+	} else {
+		/* a first execution runs cold (up to 7x slower for tiny modules):
+		 * estimate from a tenth of a run's worth of executions instead */
+		double per = first > 1e-6 ? first : 1e-6, l = ceil(0.1 * bs->min_run_ms / per);
+		int64_t k2 = l > 1e6 ? 1000000 : (int64_t)l;
 
-		loops = l > 1e7 ? 10000000 : (int64_t)l;
-	}
-	rec->runs_ms[0] = first;
-	if (loops > 1) {
-		if (timed_run(br, inst, loops - 1, &rest, &busy, err) < 0)
+		if (k2 > 1 && timed_run(br, inst, k2, &per, &busy, err) < 0)
 			goto fail;
-		rec->runs_ms[0] = (first + rest * (double)(loops - 1)) / (double)loops;
+		l = ceil(bs->min_run_ms / (per > 1e-6 ? per : 1e-6));
+		loops = l > 1e7 ? 10000000 : (int64_t)l;
+		/* the calibration is overhead, not timed */
+		t->warmup_s += now_s() - tt;
+		tt = now_s();
 	}
-	for (k = 1; k < bs->runs; k++)
+	for (; k < bs->runs; k++)
 		if (timed_run(br, inst, loops, &rec->runs_ms[k], &busy, err) < 0)
 			goto fail;
 	tr = now_s();
@@ -397,7 +411,7 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	rec->util_during = sp.util;
 	rec->steal_during = sp.steal;
 	rec->delay_during = sp.delay;
-	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + (loops > 1))) : 0;
+	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + 1 + (loops > 1))) : 0;
 	rec->total_s = now_s() - t0;
 	rec->at_s = epoch_s();
 	if (br->guard && (sp.delay > bs->contention || sp.steal * br->ss.ncpu > bs->quiet))

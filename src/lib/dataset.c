@@ -108,7 +108,7 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (h5_create(&out, path, format, version, err) < 0)
 		return -1;
 	if (attrs_write(out.file, &ds->attrs, err) < 0 ||
-	    h5_write_f64(out.file, "features", 2, dims, ds->features, err) < 0 ||
+	    h5_write_f64z(out.file, "features", 2, dims, ds->features, err) < 0 ||
 	    h5_write_strings(out.file, "feature_names", ds->d, ds->names, err) < 0 ||
 	    h5_write_strings(out.file, "feature_kind", ds->d, ds->kinds, err) < 0 ||
 	    h5_write_u8(out.file, "split", 1, dims, ds->split, err) < 0)
@@ -116,8 +116,8 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (ds->latency_ms) {
 		size_t rd[2] = { ds->n, ds->r };
 
-		if (h5_write_f64(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
-		    h5_write_f64(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
+		if (h5_write_f64z(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
+		    h5_write_f64z(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
 			goto fail;
 	}
 	if (ds->flags) {
