@@ -203,6 +203,10 @@ environments = static
 [bench]
 warmup = 1
 runs = 5
+min_run_ms = 0.5
+quiet_wait_s = 5
+repeat_min = 0
+repeat_share = 0
 [conv]
 count = 300
 batch = 1..8
