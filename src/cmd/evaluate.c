@@ -82,16 +82,22 @@ int main(int argc, char **argv)
 	}
 	lock_release(lockfd);
 	if (!quiet) {
-		char ceil[64], single[64];
+		char ceil[96], single[64];
 
-		snprintf(ceil, sizeof(ceil), isfinite(e.repeat.p20) ? "%.3f" : "n/a", e.repeat.p20);
-		snprintf(single, sizeof(single), isfinite(e.single_test_p20) ? "%.3f" : "n/a",
-			 e.single_test_p20);
+		if (e.repeat.n)
+			snprintf(ceil, sizeof(ceil), "P20 %.3f over %zu re-measured samples",
+				 e.repeat.p20, e.repeat.n);
+		else
+			snprintf(ceil, sizeof(ceil), "n/a, no re-measured samples");
+		if (isfinite(e.single_test_p20))
+			snprintf(single, sizeof(single), "P20 %.3f", e.single_test_p20);
+		else
+			snprintf(single, sizeof(single), "n/a, one run per sample");
 		fprintf(stderr,
-			"evaluate: %s %s: test P10 %.3f P20 %.3f R2 %.3f (repeatability ceiling "
-			"P20 %s over %zu re-measured samples, single-run noise P20 %s), %.1f KB",
+			"evaluate: %s %s: test P10 %.3f P20 %.3f R2 %.3f (repeatability ceiling %s; "
+			"single-run noise %s), %.1f KB",
 			attrs_str(&m.attrs, "module") ?: "?", attrs_str(&m.attrs, "variant") ?: "?",
-			e.test.p10, e.test.p20, e.test.r2, ceil, e.repeat.n, single, e.size_kb);
+			e.test.p10, e.test.p20, e.test.r2, ceil, single, e.size_kb);
 		if (timing)
 			fprintf(stderr, ", %.3f us per prediction", e.tps_ms * 1e3);
 		fputc('\n', stderr);
