@@ -127,6 +127,7 @@ static void test_table5(void)
 	struct table_out files = { 0 };
 	struct select_result r;
 	struct select_eval *e;
+	struct table t6;
 	char *paths[6];
 	size_t i, j, k = 0;
 	FILE *f;
@@ -157,6 +158,17 @@ static void test_table5(void)
 	CU_ASSERT_EQUAL_FATAL(select_run(e, 6, 0.05, 0.05, &r, err), 0);
 	CU_ASSERT_STRING_EQUAL(r.time[0].module, "conv");
 	CU_ASSERT_STRING_EQUAL(r.time[2].module, "avgpool");
+	/* Table 6 marks the flagged module in its row, not in the CSV */
+	CU_ASSERT_EQUAL_FATAL(report_table6(&r, e, 6, &t6, err), 0);
+	text = table_render(&t6, TABLE_MD, err);
+	CU_ASSERT_PTR_NOT_NULL(text && strstr(text, "\n| conv† "));
+	CU_ASSERT_PTR_NOT_NULL(text && strstr(text, "flagged as contended: conv."));
+	free(text);
+	text = table_render(&t6, TABLE_CSV, err);
+	CU_ASSERT_PTR_NOT_NULL(text && strstr(text, "\nconv,"));
+	CU_ASSERT_PTR_NULL(text && strstr(text, "†"));
+	free(text);
+	table_release(&t6);
 	snprintf(path, sizeof(path), "%s/static/selection.h5", root);
 	CU_ASSERT_EQUAL_FATAL(select_write(&r, path, err), 0);
 	select_result_release(&r);
