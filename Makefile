@@ -272,7 +272,7 @@ deps:
 
 # speed figures (README "Measured"); real-data part needs EXP's datasets
 benchmark: all $(BENCH_PROGS)
-	scripts/benchmark.sh $(EXP)
+	DATA=$(DATA) scripts/benchmark.sh $(EXP)
 
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
@@ -285,7 +285,8 @@ help:
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"
 	@echo "  make evals          evaluate every model (metrics + timing files)"
-	@echo "  make benchmark      fit/predict/bench speed figures on EXP (quiet machine)"
+	@echo "  make benchmark      fit/predict/bench speed figures, bench overhead, contention and"
+	@echo "                     repeatability ceiling per dataset of EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
