@@ -137,6 +137,25 @@ static void test_bad_values(void)
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'util' of sample 1 is not finite"));
+	a.features[3] = 0.5;
+	/* every timed run is checked, not only their median */
+	a.runs_ms[2 * 2 + 1] = -0.5;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nan.h5: latency_runs_ms of sample 2, run 1 is -0.5, "
+					   "expected a positive finite number"));
+	a.runs_ms[2 * 2 + 1] = 0.0 / 0.0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_runs_ms of sample 2, run 1 is"));
+	a.runs_ms[2 * 2 + 1] = 0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_runs_ms of sample 2, run 1 is 0,"));
+	a.runs_ms[2 * 2 + 1] = 3;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	dataset_release(&b);
 	dataset_release(&a);
 }
 
