@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *env = "static", *out = NULL, *lock_path = NULL, *gen_path;
+	char msg[128];
 	char err[ERR_LEN], journal[4200], key[256], sum[17], label[64];
 	struct bench_totals tot;
 	struct experiment x;
@@ -104,7 +105,8 @@ int main(int argc, char **argv)
 	double from;
 	int c, quiet = 0, lockfd, rc;
 
-	while ((c = getopt_long(argc, argv, "e:E:o:l:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:E:o:l:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'E': env = optarg; break;
@@ -113,7 +115,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bench (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "bench: try 'bench --help'\n"); return 2;
+		default:
+			fprintf(stderr, "bench: %s; try 'bench --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp_path || !out || optind != argc - 1) {

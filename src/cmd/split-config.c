@@ -72,11 +72,13 @@ int main(int argc, char **argv)
 					      { "version", no_argument, 0, 'V' },
 					      { 0, 0, 0, 0 } };
 	const char *dir = NULL;
+	char msg[128];
 	char err[ERR_LEN], path[4096];
 	struct experiment x;
 	int c, m, e, r;
 
-	while ((c = getopt_long(argc, argv, "o:hV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":o:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': dir = optarg; break;
 		case 'h':
@@ -88,7 +90,10 @@ int main(int argc, char **argv)
 			       "  -V, --version     print the version\n");
 			return 0;
 		case 'V': printf("split-config (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "split-config: try 'split-config --help'\n"); return 2;
+		default:
+			fprintf(stderr, "split-config: %s; try 'split-config --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!dir || optind != argc - 1) {
