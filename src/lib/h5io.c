@@ -309,8 +309,10 @@ int h5_attr_read_str(hid_t loc, const char *name, char **value, char *err)
 	}
 	rc = attr_read(loc, name, t, &s, err);
 	H5Tclose(t);
-	if (rc < 0)
+	if (rc < 0) {
+		H5free_memory(s); /* NULL unless HDF5 failed after allocating */
 		return rc;
+	}
 	*value = xstrdup(s ? s : "", err);
 	H5free_memory(s);
 	return *value ? 0 : -1;
@@ -466,6 +468,29 @@ int h5_read_u8(hid_t loc, const char *name, int rank, size_t *dims, uint8_t **da
 	return read_array(loc, name, rank, dims, H5T_NATIVE_UINT8, 1, (void **)data, err);
 }
 
+/* Reads n variable-length strings one at a time: when a damaged heap fails
+ * a read halfway, HDF5 (1.10) leaks the strings it converted so far unless
+ * they reached our buffer, where the caller frees them. */
+static herr_t read_each_string(hid_t ds, hid_t t, size_t n, char **raw)
+{
+	hsize_t one = 1, start;
+	hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(1, &one, NULL);
+	herr_t st = fs < 0 || ms < 0 ? -1 : 0;
+	size_t i;
+
+	for (i = 0; i < n && st >= 0; i++) {
+		start = i;
+		st = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &one, NULL);
+		if (st >= 0)
+			st = H5Dread(ds, t, ms, fs, H5P_DEFAULT, &raw[i]);
+	}
+	if (ms >= 0)
+		H5Sclose(ms);
+	if (fs >= 0)
+		H5Sclose(fs);
+	return st;
+}
+
 int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *err)
 {
 	hid_t t = str_type(), ds, ft;
@@ -526,10 +551,12 @@ int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *
 		H5Tclose(t);
 		return -1;
 	}
-	st = *n ? H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) : 0;
+	st = read_each_string(ds, t, *n, raw);
 	H5Dclose(ds);
 	H5Tclose(t);
-	if (st < 0) {
+	if (st < 0) { /* HDF5 may have filled some strings before it failed */
+		for (i = 0; i < *n; i++)
+			H5free_memory(raw[i]);
 		free(raw);
 		free(out);
 		FAIL(loc, "cannot read dataset '%s'", name);
