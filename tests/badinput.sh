@@ -244,9 +244,23 @@ bad "predict: a shape left out" "cout" "$BIN/predict" lr.h5 --module linear --ba
 printf 'module,batch,cin,cout\nlinear,1,3,3\nconv2d,1,3,3\n' >p2.csv
 bad "predict: CSV unknown module" "p2\.csv.*row 3" "$BIN/predict" lr.h5 --csv p2.csv
 bad "bench: a dataset for the gen file, dynamic" "ds\.h5" "$BIN/bench" -q -E dynamic -e exp.ini ds.h5 -o "$O/b.h5"
+printf '[experiment]\nenvironments = static\n' >static.ini
+bad "bench: an environment the experiment lacks" "static\.ini: environment 'dynamic'" "$BIN/bench" -q -E dynamic -e static.ini g.h5 -o "$O/b.h5"
 bad "bench: bad experiment" "syntax\.ini:1" "$BIN/bench" -q -e syntax.ini g.h5 -o "$O/b.h5"
 bad "evaluate: -t into no folder" "$O/none/t\.h5" "$BIN/evaluate" -q lr.h5 ds.h5 -o "$O/e.h5" -t "$O/none/t.h5"
 bad "import: no output folder" "$O/none/d\.h5" "$BIN/import" -q --map good.ini good.csv -o "$O/none/d.h5"
+bad "fit-lop: no inferable features" "ds\.h5.*(flops|out_size|data_size)" "$BIN/fit-lop" -q -e exp.ini ds.h5 -o "$O/m.h5"
+head -4 good.csv >tiny.csv
+"$BIN/import" -q --map good.ini tiny.csv -o tiny.h5
+bad "fit-lr: three samples" "tiny\.h5" "$BIN/fit-lr" -q -e exp.ini tiny.h5 -o "$O/m.h5"
+bad "fit-rf: three samples" "tiny\.h5" "$BIN/fit-rf" -q -e exp.ini tiny.h5 -o "$O/m.h5"
+printf '[experiment]\nseed = 1\n[sampling]\ncount = 5\nflop_cap = 1\n' >cap.ini
+bad "gen: a FLOP cap nothing fits under" "cap\.ini|conv|flop" "$BIN/gen" -q -e cap.ini conv -o "$O/g.h5"
+mkdir -p junk/static/evals && cp text.h5 junk/static/evals/conv.lr.h5
+bad "tables: a text file among the evaluations" "conv\.lr\.h5" "$BIN/tables" -q -e x -r "$REPO/paper/reference" -o "$O/tab" junk
+cp ev.h5 ev2.h5 && cp ev.tps.h5 ev2.tps.h5
+bad "select: the same module twice" "ev2?\.h5" "$BIN/select" -q -o "$O/s.h5" ev.h5 ev2.h5
+bad "split-config: no output folder" "$O/none" "$BIN/split-config" exp.ini -o "$O/none/x/y"
 
 echo "badinput: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

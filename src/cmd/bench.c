@@ -138,6 +138,7 @@ int main(int argc, char **argv)
 	if (!experiment_has_env(&x, env)) {
 		fprintf(stderr, "bench: %s: environment '%s' is not part of the experiment\n",
 			exp_path, env);
+		experiment_release(&x);
 		return 1;
 	}
 	if (dataset_read(&gen, gen_path, GEN_FORMAT, GEN_VERSION, err) < 0 ||
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
 	lockfd = lock_take(1, "bench", quiet, err);
 	if (lockfd < 0) {
 		fprintf(stderr, "bench: %s\n", err);
+		dataset_release(&gen);
+		experiment_release(&x);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -171,6 +174,7 @@ int main(int argc, char **argv)
 	job = (struct bench_job){ &gen, &x, env, journal, key, quiet ? NULL : progress, &show,
 				  &stop };
 	from = epoch_s();
+	memset(&ds, 0, sizeof(ds)); /* released on every path below */
 	rc = bench_measure(&job, &ds, &tot, err);
 	if (show.tty && !quiet)
 		fputc('\n', stderr);
@@ -188,6 +192,7 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "bench: %s: %s\n", gen_path, err);
+		dataset_release(&ds);
 		dataset_release(&gen);
 		experiment_release(&x);
 		return 1;

@@ -71,10 +71,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* timings mean nothing during a measurement, and would disturb it */
+	memset(&e, 0, sizeof(e)); /* released on the error path too */
 	lockfd = lock_take(0, "evaluate", quiet, err);
 	if (lockfd < 0 || evaluate_model(&m, &ds, timing != NULL, &e, err) < 0 ||
 	    evaluation_write(&e, &m, &ds, out, timing, err) < 0) {
 		fprintf(stderr, "evaluate: %s on %s: %s\n", argv[optind], argv[optind + 1], err);
+		evaluation_release(&e);
 		lock_release(lockfd);
 		dataset_release(&ds);
 		model_release(&m);

@@ -78,9 +78,11 @@ int main(int argc, char **argv)
 		path_basename(exp_path, base, sizeof(base));
 		name = base;
 	}
+	memset(&ds, 0, sizeof(ds));
 	if (sample_dataset(&x, m, name, &ds, err) < 0 ||
 	    dataset_write(&ds, out, GEN_FORMAT, GEN_VERSION, err) < 0) {
 		fprintf(stderr, "gen: %s\n", err);
+		dataset_release(&ds);
 		experiment_release(&x);
 		return 1;
 	}
