@@ -262,5 +262,28 @@ cp ev.h5 ev2.h5 && cp ev.tps.h5 ev2.tps.h5
 bad "select: the same module twice" "ev2?\.h5" "$BIN/select" -q -o "$O/s.h5" ev.h5 ev2.h5
 bad "split-config: no output folder" "$O/none" "$BIN/split-config" exp.ini -o "$O/none/x/y"
 
+echo "badinput: selections (predict)"
+printf '[experiment]\nseed = 7\n[medn]\nepochs = 3\n' >fast.ini
+S=sel/static
+mkdir -p $S/models $S/evals
+if "$BIN/fit-lr" -q -e fast.ini ds.h5 -o $S/models/linear.lr.h5 2>>"$T/setup.log" &&
+	"$BIN/fit-medn" -q -e fast.ini ds.h5 -o $S/models/linear.medn.h5 2>>"$T/setup.log" &&
+	"$BIN/evaluate" -q $S/models/linear.lr.h5 ds.h5 -o $S/evals/linear.lr.h5 -t $S/evals/linear.lr.tps.h5 &&
+	"$BIN/evaluate" -q $S/models/linear.medn.h5 ds.h5 -o $S/evals/linear.medn.h5 -t $S/evals/linear.medn.tps.h5 &&
+	"$BIN/select" -q -o $S/selection.h5 $S/evals/linear.lr.h5 $S/evals/linear.medn.h5 2>>"$T/setup.log"; then
+	bad "predict: a module the selection lacks" "selection\.h5.*conv" \
+		"$BIN/predict" $S/selection.h5 --module conv --batch 1 --cin 3 --cout 3 --hw 7 --kernel 1 --stride 1
+	bad "predict: --scheme bogus on a selection" "bogus" \
+		"$BIN/predict" $S/selection.h5 --scheme bogus --module linear --batch 1 --cin 3 --cout 3
+	mkdir -p gone && mv $S/models/* gone/
+	bad "predict: a selection whose models are gone" "linear\.(lr|medn)\.h5" \
+		"$BIN/predict" $S/selection.h5 --module linear --batch 1 --cin 3 --cout 3
+	mv gone/* $S/models/
+	bad "select: a selection for an evaluation" "selection\.h5: .*format" "$BIN/select" -q -o "$O/s.h5" $S/selection.h5
+	bad "evaluate: a selection for a model" "selection\.h5: .*format" "$BIN/evaluate" -q $S/selection.h5 ds.h5 -o "$O/e.h5"
+else
+	echo "  FAIL: cannot build a selection:"; cat "$T/setup.log"; fail=$((fail + 1))
+fi
+
 echo "badinput: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
