@@ -177,6 +177,8 @@ bad "csv: unknown split" "c11\.csv: row 2, column 'split': 'dev' is not a split"
 csv 'N,N,C_in,C_out,t_ms,r1,r2\n1,1,3,3,0.5,0.5,0.5\n' c12.csv
 bad "csv: column twice" "c12\.csv: column 'N' appears twice" imp good.ini c12.csv
 bad "csv: no such file" "nofile\.csv" imp good.ini nofile.csv
+csv "${H}1,\"3\\0000\",3,0.5,0.5,0.5\n" c13.csv
+bad "csv: a NUL in a quoted field" "c13\.csv: row 2, column 2: a NUL byte" imp good.ini c13.csv
 
 echo "badinput: HDF5 files (every reader)"
 bad "bench: gen file is text" "text\.h5" "$BIN/bench" -q -e exp.ini text.h5 -o "$O/b.h5"
