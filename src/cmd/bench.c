@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *env = "static", *out = NULL, *lock_path = NULL, *gen_path;
+	char msg[128];
 	char err[ERR_LEN], journal[4200], key[256], sum[17], label[64];
 	struct bench_totals tot;
 	struct experiment x;
@@ -104,7 +105,8 @@ int main(int argc, char **argv)
 	struct bench_job job;
 	int c, quiet = 0, lockfd, rc;
 
-	while ((c = getopt_long(argc, argv, "e:E:o:l:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:E:o:l:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'E': env = optarg; break;
@@ -113,7 +115,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bench (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "bench: try 'bench --help'\n"); return 2;
+		default:
+			fprintf(stderr, "bench: %s; try 'bench --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp_path || !out || optind != argc - 1) {
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
 	if (!experiment_has_env(&x, env)) {
 		fprintf(stderr, "bench: %s: environment '%s' is not part of the experiment\n",
 			exp_path, env);
+		experiment_release(&x);
 		return 1;
 	}
 	if (dataset_read(&gen, gen_path, GEN_FORMAT, GEN_VERSION, err) < 0 ||
@@ -147,6 +153,8 @@ int main(int argc, char **argv)
 	lockfd = lock_take(1, "bench", quiet, err);
 	if (lockfd < 0) {
 		fprintf(stderr, "bench: %s\n", err);
+		dataset_release(&gen);
+		experiment_release(&x);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -169,6 +177,7 @@ int main(int argc, char **argv)
 	show.tty = isatty(2);
 	job = (struct bench_job){ &gen,	  &x,	 env,  journal,	     key, quiet ? NULL : progress,
 				  notice, &show, &stop };
+	memset(&ds, 0, sizeof(ds)); /* released on every path below */
 	rc = bench_measure(&job, &ds, &tot, err);
 	if (show.tty && !quiet)
 		fputc('\n', stderr);
@@ -184,6 +193,7 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "bench: %s: %s\n", gen_path, err);
+		dataset_release(&ds);
 		dataset_release(&gen);
 		experiment_release(&x);
 		return 1;

@@ -39,20 +39,25 @@ int main(int argc, char **argv)
 					      { "version", no_argument, 0, 'V' },
 					      { 0, 0, 0, 0 } };
 	const char *out = NULL, *timing = NULL;
+	char msg[128];
 	char err[ERR_LEN];
 	struct evaluation e;
 	struct dataset ds;
 	struct model m;
 	int c, quiet = 0, lockfd;
 
-	while ((c = getopt_long(argc, argv, "o:t:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":o:t:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 't': timing = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("evaluate (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "evaluate: try 'evaluate --help'\n"); return 2;
+		default:
+			fprintf(stderr, "evaluate: %s; try 'evaluate --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!out || optind != argc - 2) {
@@ -71,10 +76,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* timings mean nothing during a measurement, and would disturb it */
+	memset(&e, 0, sizeof(e)); /* released on the error path too */
 	lockfd = lock_take(0, "evaluate", quiet, err);
 	if (lockfd < 0 || evaluate_model(&m, &ds, timing != NULL, &e, err) < 0 ||
 	    evaluation_write(&e, &m, &ds, out, timing, err) < 0) {
 		fprintf(stderr, "evaluate: %s on %s: %s\n", argv[optind], argv[optind + 1], err);
+		evaluation_release(&e);
 		lock_release(lockfd);
 		dataset_release(&ds);
 		model_release(&m);

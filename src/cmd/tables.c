@@ -6,6 +6,7 @@
 
 #include "h5io.h"
 #include "report.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -45,10 +46,12 @@ int main(int argc, char **argv)
 					      { 0, 0, 0, 0 } };
 	const char *exp = NULL, *refdir = "paper/reference", *outdir = NULL;
 	struct table_out files = { 0 };
+	char msg[128];
 	char err[ERR_LEN];
 	int c, quiet = 0, rc;
 
-	while ((c = getopt_long(argc, argv, "e:r:o:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:r:o:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp = optarg; break;
 		case 'r': refdir = optarg; break;
@@ -56,7 +59,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("tables (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "tables: try 'tables --help'\n"); return 2;
+		default:
+			fprintf(stderr, "tables: %s; try 'tables --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp || !outdir || optind != argc - 1) {

@@ -164,6 +164,12 @@ static int check_values(const struct dataset *ds, const char *path, char *err)
 				       "%s: latency_ms of sample %zu is %g, expected a positive "
 				       "finite number",
 				       path, i, ds->latency_ms[i]);
+		for (j = 0; ds->runs_ms && j < ds->r; j++)
+			if (!(isfinite(ds->runs_ms[i * ds->r + j]) && ds->runs_ms[i * ds->r + j] > 0))
+				return err_set(err,
+					       "%s: latency_runs_ms of sample %zu, run %zu is %g, "
+					       "expected a positive finite number",
+					       path, i, j, ds->runs_ms[i * ds->r + j]);
 	}
 	return 0;
 }

@@ -112,7 +112,8 @@ static int list_evals(const char *dir, char ***names, size_t *n, char *err)
 		k++;
 	}
 	closedir(d);
-	qsort(list, k, sizeof(char *), by_path);
+	if (k) /* qsort of NULL is undefined, even for 0 items */
+		qsort(list, k, sizeof(char *), by_path);
 	*names = list;
 	*n = k;
 	return 0;

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,25 @@ void path_basename(const char *path, char *buf, size_t len)
 		tmp[--l] = 0;
 	slash = strrchr(tmp, '/');
 	snprintf(buf, len, "%s", slash ? slash + 1 : tmp);
+}
+
+const char *opt_error(int c, char **argv, char *buf, size_t len)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	int is_long = arg && !strncmp(arg, "--", 2);
+	char opt[64];
+
+	if (is_long)
+		snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(arg, "="), arg);
+	else if (optopt > 0 && optopt < 128 && optopt != '?' && optopt != ':')
+		snprintf(opt, sizeof(opt), "-%c", optopt);
+	else
+		snprintf(opt, sizeof(opt), "%s", arg ? arg : "");
+	if (c == ':')
+		snprintf(buf, len, "option '%s' needs a value", opt);
+	else if (is_long && optopt && strchr(arg, '='))
+		snprintf(buf, len, "option '%s' takes no value", opt);
+	else
+		snprintf(buf, len, "unknown option '%s'", is_long ? arg : opt);
+	return buf;
 }
