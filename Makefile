@@ -362,7 +362,7 @@ help:
 	@echo "  make figures        the figures (gnuplot) into figures/EXP/"
 	@echo "  make paper          paper/paper.pdf (needs pdflatex)"
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
-	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset"
+	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset (EXP from the path)"
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"
 	@echo "  make evals          evaluate every model (metrics + timing files)"
@@ -373,6 +373,7 @@ help:
 	@echo
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
 	@echo "  QUIET=1  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
+	@echo "  DATASETS=shipped  start from $(SHIPDIR)/EXP/ENV/MODULE.h5 (no gen, no bench)"
 
 clean:
 	rm -rf build bin
