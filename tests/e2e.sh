@@ -51,6 +51,8 @@ check "latencies are positive" bash -c "h5dump -d /latency_ms '$D/static/conv.h5
 check "a second make is a no-op (make -q)" "${M[@]}" -q datasets
 out=$("${M[@]}" datasets 2>&1)
 [ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make runs no recipe" || no "a second make runs no recipe"
+check "make PATH takes the experiment from the path (no EXP=)" make --no-print-directory "EXPDIR=$T/experiments" \
+	"DATA=$T/data" -q "$D/static/conv.h5"
 
 echo "e2e: make -n and make -q change nothing on disk"
 # every command out of date (as after editing a comment in util.c) and a
