@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 	int c, m, e, r, mk = 0, loaded = 0;
 
 	err_to = stderr;
+	opterr = 0; /* one line of ours, not getopt's and ours */
 	while ((c = getopt_long(argc, argv, "o:nhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': dir = optarg; break;
@@ -169,7 +170,10 @@ int main(int argc, char **argv)
 			       "  -V, --version     print the version\n");
 			return 0;
 		case 'V': printf("split-config (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "split-config: try 'split-config --help'\n"); return 2;
+		default:
+			fprintf(stderr, "split-config: unknown option or missing value '%s'; try 'split-config --help'\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
 	if (mk)
