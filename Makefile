@@ -3,6 +3,9 @@
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
+# make -n / make -q must change nothing on disk: nothing is built or written
+# while the Makefile is read (read before MAKEFLAGS grows long options below)
+DRY := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),1,$(if $(findstring q,$(firstword -$(MAKEFLAGS))),1,))
 MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -10,13 +13,33 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 .DEFAULT_GOAL := all
 
 VERSION := 0.1.0
-EXP ?= paper
 # where experiments are read from and results written to (tests point these
 # at a scratch folder)
 EXPDIR ?= experiments
 DATA ?= data
 TABDIR ?= paper/tables
 FIGDIR ?= figures
+# EXP: the experiment (default paper); a goal under DATA/, TABDIR/ or FIGDIR/
+# names its own (make data/smoke/static/conv.h5 means EXP=smoke)
+GOAL_EXPS := $(sort $(foreach g,$(filter $(DATA)/% $(TABDIR)/% $(FIGDIR)/%,$(MAKECMDGOALS)),$(firstword \
+	$(subst /, ,$(patsubst $(DATA)/%,%,$(patsubst $(TABDIR)/%,%,$(patsubst $(FIGDIR)/%,%,$(g))))))))
+ifneq ($(word 2,$(GOAL_EXPS)),)
+$(error the goals name several experiments ($(GOAL_EXPS)): make them one at a time)
+endif
+ifeq ($(origin EXP),undefined)
+EXP := $(or $(GOAL_EXPS),paper)
+else ifneq ($(GOAL_EXPS),)
+ifneq ($(GOAL_EXPS),$(EXP))
+$(error EXP=$(EXP), but the goal is a file of experiment $(GOAL_EXPS))
+endif
+endif
+# DATASETS=shipped: the pipeline starts from the committed datasets in
+# $(SHIPDIR)/EXP/ENV/MODULE.h5 (copied into DATA) and never runs gen or bench
+DATASETS ?= measured
+SHIPDIR ?= datasets
+ifeq ($(filter measured shipped,$(DATASETS)),)
+$(error DATASETS=$(DATASETS): expected measured (the default: gen + bench here) or shipped)
+endif
 SANITIZE ?= 0
 NATIVE ?= 0
 QUIET ?=
@@ -75,13 +98,21 @@ MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(RE
 	$(PREDICT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
+# The sanitizer build never replaces bin/: its commands go to build/asan/bin
+# (and a pipeline run with SANITIZE=1 uses them).
+ifeq ($(SANITIZE),1)
+BINDIR := $(BUILD)/bin
+else
+BINDIR := bin
+endif
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
-BINS := $(patsubst %,bin/%,$(COMMANDS))
+BINS := $(patsubst %,$(BINDIR)/%,$(COMMANDS))
 # which library groups each command links
-cmd_libs = $(CORE_LIB) $(if $(filter gen split-config,$(1)),$(GEN_LIB),$(if \
+# (split-config checks every RM's settings, as the fits read them)
+cmd_libs = $(CORE_LIB) $(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
 	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
-	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB))))))
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB)))))))
 
 all: $(BINS)
 
@@ -92,12 +123,6 @@ $(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -MMD -MP -c $< -o $@
 
-# The sanitizer build never replaces bin/: its commands go to build/asan/bin.
-ifeq ($(SANITIZE),1)
-BINDIR := $(BUILD)/bin
-else
-BINDIR := bin
-endif
 .SECONDEXPANSION:
 $(BINDIR)/%: $(BUILD)/cmd/%.o $$(call lib_objs,$$(call cmd_libs,%)) | $(BINDIR)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -122,6 +147,7 @@ $(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 
 D := $(DATA)/$(EXP)
 CFG := $(D)/cfg
+B := $(BINDIR)
 EXP_MODULES :=
 EXP_ENVS :=
 PIPELINE_GOALS := datasets models evals tables figures paper $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
@@ -129,12 +155,38 @@ ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
 $(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
 endif
-# split-config rewrites a fragment only when its content changes; make
-# re-reads config.mk after remaking it
-$(CFG)/config.mk: $(wildcard $(EXPDIR)/$(EXP)/*.ini) bin/split-config
-	@mkdir -p $(CFG)
-	bin/split-config $(EXPDIR)/$(EXP) -o $(CFG)
--include $(CFG)/config.mk
+# split-config checks the whole experiment while make reads this file, so a
+# broken experiment stops every goal that reads it with split-config's one
+# line (file and line); it rewrites a fragment only when its content
+# changes. Under make -n / -q it writes nothing and only says which
+# fragments would change (they become phony, so make shows what they rerun);
+# there it needs split-config already built.
+ifeq ($(DRY),)
+SPLIT_BUILD := $(shell MAKEFLAGS= MAKELEVEL= $(MAKE) -s --no-print-directory SANITIZE=$(SANITIZE) \
+	NATIVE=$(NATIVE) $(B)/split-config >&2 || echo failed)
+ifneq ($(SPLIT_BUILD),)
+$(error cannot build $(B)/split-config (see above))
+endif
+SPLIT := $(shell $(B)/split-config --mk $(EXPDIR)/$(EXP) -o $(CFG))
+else
+ifeq ($(wildcard $(B)/split-config),)
+$(error make -n/-q: $(B)/split-config is not built, and reading the experiment needs it: run make first)
+endif
+SPLIT := $(shell $(B)/split-config --mk -n $(EXPDIR)/$(EXP) -o $(CFG))
+endif
+ifneq ($(.SHELLSTATUS),0)
+$(error $(or $(SPLIT),$(B)/split-config failed on $(EXPDIR)/$(EXP)))
+endif
+EXP_MODULES := $(patsubst m:%,%,$(filter m:%,$(SPLIT)))
+EXP_ENVS := $(patsubst e:%,%,$(filter e:%,$(SPLIT)))
+CHANGED_FRAGMENTS := $(patsubst c:%,%,$(filter c:%,$(SPLIT)))
+ifneq ($(DRY),)
+ifneq ($(CHANGED_FRAGMENTS),)
+.PHONY: $(CHANGED_FRAGMENTS)
+$(CHANGED_FRAGMENTS) &:
+	$(B)/split-config $(EXPDIR)/$(EXP) -o $(CFG)
+endif
+endif
 endif
 
 # ENV=static (or dynamic) restricts every target to that environment
@@ -149,19 +201,52 @@ EXP_ENVS := $(filter $(ENV),$(EXP_ENVS))
 endif
 
 GENS := $(patsubst %,$(D)/%.gen.h5,$(EXP_MODULES))
-DATASETS := $(foreach e,$(EXP_ENVS),$(patsubst %,$(D)/$(e)/%.h5,$(EXP_MODULES)))
+DATASET_FILES := $(foreach e,$(EXP_ENVS),$(patsubst %,$(D)/$(e)/%.h5,$(EXP_MODULES)))
 
-$(GENS): $(D)/%.gen.h5: $(CFG)/gen.%.ini bin/gen
-	bin/gen $(QUIET_FLAG) -e $< --name $(EXP) $* -o $@
+# What determines a measurement: its fragment (the settings), the samples,
+# and the code that draws and measures them, not every library file (the
+# writers, config parsing, util, the lock and the journal do not change a
+# latency): editing those rebuilds bin/gen and bin/bench, which are then only
+# order-only prerequisites, and re-measures nothing. README "Incremental
+# rebuilds".
+GEN_SRCS := src/cmd/gen.c $(foreach f,sample rng module,src/lib/$(f).c src/lib/$(f).h)
+BENCH_SRCS := src/cmd/bench.c $(foreach f,bench backend backend_onednn load sysstat rng module,src/lib/$(f).c \
+	src/lib/$(f).h)
+
+ifeq ($(DATASETS),measured)
+$(GENS): $(D)/%.gen.h5: $(CFG)/gen.%.ini $(GEN_SRCS) | $(B)/gen
+	$(B)/gen $(QUIET_FLAG) -e $< --name $(EXP) $* -o $@
 
 # measurements run here, never through $(SRUN): they characterise this machine
 define bench_rule
-$$(patsubst %,$(D)/$(1)/%.h5,$$(EXP_MODULES)): $(D)/$(1)/%.h5: $(D)/%.gen.h5 $(CFG)/bench.$(1).%.ini bin/bench | $(D)/$(1)
-	bin/bench $(QUIET_FLAG) -e $(CFG)/bench.$(1).$$*.ini --env $(1) $$< -o $$@
-$(D)/$(1):
-	mkdir -p $$@
+$$(patsubst %,$(D)/$(1)/%.h5,$$(EXP_MODULES)): $(D)/$(1)/%.h5: $(D)/%.gen.h5 $(CFG)/bench.$(1).%.ini $(BENCH_SRCS) | $(B)/bench $(D)/$(1)
+	$(B)/bench $(QUIET_FLAG) -e $(CFG)/bench.$(1).$$*.ini --env $(1) $$< -o $$@
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call bench_rule,$(e))))
+else
+# shipped: each dataset is a copy of the committed one, byte for byte (so
+# everything after it is the same as from a measured file of the same
+# bytes); a copy that differs from the shipped file is replaced, one that
+# does not is left alone (and nothing after it reruns)
+SHIPPED := $(patsubst $(D)/%,$(SHIPDIR)/$(EXP)/%,$(DATASET_FILES))
+ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
+SHIP_MISSING := $(firstword $(filter-out $(wildcard $(SHIPPED)),$(SHIPPED)))
+ifneq ($(SHIP_MISSING),)
+$(error DATASETS=shipped: $(SHIP_MISSING): no such shipped dataset (commit the measured one there, or measure without DATASETS=shipped))
+endif
+endif
+SHIP_DIFFERS := $(if $(DATASET_FILES),$(shell for f in $(DATASET_FILES); do \
+	[ ! -e "$$f" ] || cmp -s "$$f" "$(SHIPDIR)/$(EXP)/$${f\#$(D)/}" || echo "$$f"; done))
+.PHONY: FORCE_SHIPPED
+FORCE_SHIPPED:
+$(SHIP_DIFFERS): FORCE_SHIPPED
+define shipped_rule
+$$(patsubst %,$(D)/$(1)/%.h5,$$(EXP_MODULES)): $(D)/$(1)/%.h5: $(SHIPDIR)/$(EXP)/$(1)/%.h5 | $(D)/$(1)
+	cmp -s $$< $$@ 2>/dev/null || cp $$< $$@
+endef
+$(foreach e,$(EXP_ENVS),$(eval $(call shipped_rule,$(e))))
+endif
+$(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 
 # ---- models and evaluations --------------------------------------------
 # variant -> fitting command and options; the fragment is the base RM's
@@ -176,10 +261,10 @@ EVALS := $(subst /models/,/evals/,$(MODELS))
 # Fits and evaluations may run on a cluster: $(SRUN) prefixes them. They
 # take the bench lock shared, so they never run during a measurement here.
 define model_rule
-$(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini bin/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
-	$(SRUN) bin/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
-$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 bin/evaluate | $(D)/$(1)/evals
-	$(SRUN) bin/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+$(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(B)/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
+	$(SRUN) $(B)/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
+$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
+	$(SRUN) $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
 endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
@@ -191,10 +276,10 @@ env_evals = $(foreach m,$(EXP_MODULES),$(foreach v,$(2),$(D)/$(1)/evals/$(m).$(v
 env_tps = $(patsubst %.h5,%.tps.h5,$(call env_evals,$(1),$(2)))
 env_datasets = $(patsubst %,$(D)/$(1)/%.h5,$(EXP_MODULES))
 define report_rule
-$(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) bin/select | $(TAB)
-	bin/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
-$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(ABLATION_VARIANTS)) $(call env_datasets,$(1)) bin/ablate | $(TAB)
-	bin/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
+$(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) $(B)/select | $(TAB)
+	$(B)/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
+$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(ABLATION_VARIANTS)) $(call env_datasets,$(1)) $(B)/ablate | $(TAB)
+	$(B)/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
 SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)
@@ -202,15 +287,15 @@ REPORT_TABLES := $(foreach e,$(EXP_ENVS),$(foreach x,md csv tex,$(TAB)/table6.$(
 TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(TAB)/table5.$(e).$(x) $(TAB)/paper-vs-ours.$(e).$(x))) \
 	$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(TAB)/scatter/$(e).$(m).csv $(TAB)/scatter/$(e).$(m).txt))
 define tables_rule
-$(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASETS) $(SELECTIONS) paper/reference/paper-table5.csv bin/tables | $(TAB)/scatter
-	bin/tables $(QUIET_FLAG) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
+$(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASET_FILES) $(SELECTIONS) paper/reference/paper-table5.csv $(B)/tables | $(TAB)/scatter
+	$(B)/tables $(QUIET_FLAG) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
 endef
 $(if $(TABLES_OUT),$(eval $(tables_rule)))
 $(TAB) $(TAB)/scatter:
 	mkdir -p $@
 
 .PHONY: datasets models evals tables
-datasets: $(DATASETS)
+datasets: $(DATASET_FILES)
 models: $(MODELS)
 evals: $(EVALS)
 tables: $(REPORT_TABLES) $(TABLES_OUT)
@@ -282,7 +367,7 @@ help:
 	@echo "  make figures        the figures (gnuplot) into figures/EXP/"
 	@echo "  make paper          paper/paper.pdf (needs pdflatex)"
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
-	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset"
+	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset (EXP from the path)"
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"
 	@echo "  make evals          evaluate every model (metrics + timing files)"
@@ -294,6 +379,7 @@ help:
 	@echo
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
 	@echo "  QUIET=1  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
+	@echo "  DATASETS=shipped  start from $(SHIPDIR)/EXP/ENV/MODULE.h5 (no gen, no bench)"
 
 clean:
 	rm -rf build bin

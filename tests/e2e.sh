@@ -3,6 +3,10 @@
 # smoke experiment, in a scratch folder. Prints "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# the checks read make's echoed recipes: how the user invoked make (make -s
+# check, make -n, a variable on its command line or in the environment)
+# must not reach the makes below
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS EXP ENV DATASETS SHIPDIR SRUN EPS SANITIZE NATIVE QUIET
 T=$(mktemp -d /tmp/modlat-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export MODLAT_LOCK=$T/bench.lock
@@ -47,9 +51,25 @@ check "latencies are positive" bash -c "h5dump -d /latency_ms '$D/static/conv.h5
 check "a second make is a no-op (make -q)" "${M[@]}" -q datasets
 out=$("${M[@]}" datasets 2>&1)
 [ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make runs no recipe" || no "a second make runs no recipe"
+check "make PATH takes the experiment from the path (no EXP=)" make --no-print-directory "EXPDIR=$T/experiments" \
+	"DATA=$T/data" -q "$D/static/conv.h5"
+
+echo "e2e: make -n and make -q change nothing on disk"
+# every command out of date (as after editing a comment in util.c) and a
+# settings edit: a dry run must neither link, nor write fragments, nor run
+touch build/release/lib/util.o
+printf '\n[maxpool]\ncount = 20\n' >>"$T/experiments/smoke/experiment.ini"
+listing() { find bin build "$T/data" "$T/experiments" -printf '%p %s %T@ %m\n' 2>/dev/null | sort; }
+before=$(listing)
+"${M[@]}" -n datasets >/dev/null 2>&1
+"${M[@]}" -q tables >/dev/null 2>&1
+"${M[@]}" -n tables >/dev/null 2>&1
+"${M[@]}" -n "$D/static/conv.h5" >/dev/null 2>&1
+make -n >/dev/null 2>&1
+[ "$before" = "$(listing)" ] && ok "make -n / make -q: bin, build and data are byte- and mtime-identical" ||
+	{ no "make -n / make -q changed files"; diff <(echo "$before") <(listing) | head -5; }
 
 echo "e2e: a settings change reruns only what reads it"
-printf '\n[maxpool]\ncount = 20\n' >>"$T/experiments/smoke/experiment.ini"
 plan=$("${M[@]}" -n datasets 2>/dev/null | grep -E '^bin/(gen|bench)' || true)
 if [ "$(grep -c . <<<"$plan")" = 3 ] && grep -q 'gen.*maxpool' <<<"$plan" &&
 	[ "$(grep -c 'bench.*maxpool' <<<"$plan")" = 2 ]; then
@@ -57,9 +77,12 @@ if [ "$(grep -c . <<<"$plan")" = 3 ] && grep -q 'gen.*maxpool' <<<"$plan" &&
 else
 	no "maxpool's count reruns its gen and both benches only"; echo "$plan"
 fi
-"${M[@]}" datasets >/dev/null 2>&1
+out=$("${M[@]}" datasets 2>&1)
 [ "$(dims "$D/static/maxpool.h5" latency_ms)" = 20 ] && ok "maxpool remeasured with 20 samples" ||
 	no "maxpool remeasured with 20 samples"
+[ "$(grep -cE '^bin/(gen|bench) ' <<<"$out")" = 3 ] &&
+	ok "relinked commands (util.o newer) re-measure nothing else" ||
+	{ no "relinked commands re-measure nothing else"; grep -E '^bin/' <<<"$out" | cut -c1-100; }
 printf '\n[dynamic]\nduty = 0.3\n' >>"$T/experiments/smoke/experiment.ini"
 plan=$("${M[@]}" -n datasets 2>/dev/null | grep -E '^bin/(gen|bench)' || true)
 if [ "$(grep -c . <<<"$plan")" = 9 ] && [ "$(grep -c -- '--env dynamic' <<<"$plan")" = 9 ]; then
@@ -113,6 +136,50 @@ out=$(DATA=$T/data scripts/benchmark.sh --datasets smoke 2>&1)
 check "nothing left to do after tables (make -q)" "${M[@]}" -q tables
 out=$("${M[@]}" tables 2>&1)
 [ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make tables runs no recipe" || no "a second make tables runs no recipe"
+
+echo "e2e: a broken experiment fails every goal that reads it"
+# an edit that breaks the experiment after it was built: make must not go on
+# with the old fragments; undoing the edit reruns nothing
+cp "$T/experiments/smoke/experiment.ini" "$T/smoke.ini"
+printf '\n[sampling]\ncount = 8\ncuont = 8\n' >>"$T/experiments/smoke/experiment.ini"
+for goal in tables datasets "-n tables" "-q tables" "$D/static/conv.h5"; do
+	# shellcheck disable=SC2086
+	out=$("${M[@]}" $goal 2>&1); rc=$?
+	[ $rc -ne 0 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q "smoke/experiment.ini:[0-9]*: unknown key 'cuont'" <<<"$out" ||
+		{ no "make $goal on a broken experiment (rc $rc: $out)"; continue; }
+	ok "make $goal on a broken experiment: non-zero, one line"
+done
+cp "$T/smoke.ini" "$T/experiments/smoke/experiment.ini"
+check "the edit undone: nothing to do (make -q)" "${M[@]}" -q tables
+bad_exp() { # NAME TEXT-APPENDED-TO-THE-SMOKE-EXPERIMENT
+	mkdir -p "$T/experiments/$1"
+	cp experiments/smoke/experiment.ini "$T/experiments/$1/"
+	printf '%b' "$2" >>"$T/experiments/$1/experiment.ini"
+}
+bad_exp typo '[sampling]\ncuont = 5\n'
+bad_exp syntax '[sampling\ncount = 5\n'
+bad_exp trees '[rf]\ntrees = 0\n'
+bad_exp depth '[rf.conv]\nmax_depth = -3\n'
+bad_exp hidden '[mlp]\nhidden = 0,0\n'
+bad_exp lrnan '[medn]\nlr = nan\n'
+bad_exp epochs '[mlp.bn]\nepochs = -1\n'
+bad_exp env '[experiment]\nenvironments = static, windy\n'
+mkdir -p "$T/experiments/folder/experiment.ini"
+for x in typo syntax trees depth hidden lrnan epochs env folder; do
+	out=$("${M[@]}" EXP=$x tables 2>&1); rc=$?
+	want="experiments/$x/experiment.ini:[0-9]*: "
+	[ $x = folder ] && want="experiments/folder/experiment.ini: not a regular file"
+	if [ $rc -ne 0 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q "$want" <<<"$out" && [ ! -e "$T/data/$x" ]; then
+		ok "broken experiment ($x): ${out#*\*\*\* }"
+	else
+		no "broken experiment ($x) (rc $rc: $out)"
+	fi
+done
+printf '\n[bench]\nruns = 5\n' >>"$T/experiments/typo/experiment.ini"
+sed -i '/cuont/d' "$T/experiments/typo/experiment.ini"
+out=$("${M[@]}" -n EXP=typo datasets 2>&1 >/dev/null)
+grep -q "note: .*typo/experiment.ini:[0-9]*: \[bench\] runs = 5 is overridden by .*typo/experiment.ini:[0-9]*" <<<"$out" &&
+	ok "an overridden setting gets a note" || no "an overridden setting gets a note ($out)"
 
 printf '\n[medn.conv]\nweight = 50\n' >>"$T/experiments/smoke/experiment.ini"
 # a real run (make -n cannot see that the grouped evaluation rules it would
@@ -316,6 +383,43 @@ bad_case "unknown feature set" "$T/x.h5" bin/fit-lr -e "$X" --features most "$D/
 bad_case "fit on a gen file" "$T/x.h5" bin/fit-lr -e "$X" "$D/conv.gen.h5" -o "$T/x.h5"
 bad_case "evaluate a dataset as model" "$T/x.h5" bin/evaluate "$D/static/conv.h5" "$D/static/conv.h5" -o "$T/x.h5"
 bad_case "unknown environment" "$T/x.h5" bin/bench -e "$X" --env windy "$D/conv.gen.h5" -o "$T/x.h5"
+
+echo "e2e: DATASETS=shipped runs the pipeline from committed datasets"
+# the static datasets measured above, as if committed; a fresh data folder
+# in the same place (files record their inputs' paths), ENV=static, and two
+# of the modules to keep it short (a fit's fragment holds only its own
+# module, so the models are those of the whole experiment)
+for m in $MODULES; do
+	mkdir -p "$T/shipped/smoke/static" && cp "$D/static/$m.h5" "$T/shipped/smoke/static/"
+done
+rm -rf "$D" "$T/tables/smoke"
+mkdir -p "$T/shipexp/smoke"
+{ cat "$T/experiments/smoke/experiment.ini"; printf '\n[experiment]\nmodules = conv, maxpool\n'; } \
+	>"$T/shipexp/smoke/experiment.ini"
+M=("${M[@]}" "EXPDIR=$T/shipexp")
+out=$("${M[@]}" DATASETS=shipped "SHIPDIR=$T/noship" ENV=static tables 2>&1); rc=$?
+out=$(grep -v 'split-config: note: ' <<<"$out") # the smoke experiment overrides a setting above
+[ $rc -ne 0 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q "$T/noship/smoke/static/conv.h5" <<<"$out" &&
+	ok "a missing shipped dataset: ${out#*\*\*\* }" || no "a missing shipped dataset (rc $rc: $out)"
+start=$(date +%s)
+if "${M[@]}" --trace DATASETS=shipped "SHIPDIR=$T/shipped" ENV=static tables >"$T/make6.log" 2>&1; then
+	ok "make tables DATASETS=shipped ENV=static ($(($(date +%s) - start)) s)"
+else
+	no "make tables DATASETS=shipped ENV=static"; tail -5 "$T/make6.log"
+fi
+! grep -qE "^bin/(gen|bench) |update target '[^']*\.gen\.h5'" "$T/make6.log" && ! ls "$D"/*.gen.h5 >/dev/null 2>&1 &&
+	[ ! -e "$D/dynamic" ] && [ -s "$T/tables/smoke/ablation.static.csv" ] &&
+	ok "neither gen nor bench ran (make --trace), dynamic left alone" || no "DATASETS=shipped ran gen or bench"
+same=1 n=0
+for f in "$T"/j1/static/models/{conv,maxpool}.*.h5 "$T"/j1/static/evals/{conv,maxpool}.*.h5; do
+	case $f in *.tps.h5) continue ;; esac
+	n=$((n + 1))
+	cmp -s "$f" "$D/${f#$T/j1/}" || { same=0; echo "    differs: ${f#$T/j1/}"; }
+done
+[ -e "$D/static/models/bn.rf.h5" ] && same=0
+[ $same = 1 ] && [ $n = 36 ] && ok "from shipped datasets: the $n model and evaluation files are byte-identical" ||
+	no "from shipped datasets: byte-identical ($n files compared)"
+check "DATASETS=shipped: a second make has nothing to do (make -q)" "${M[@]}" -q DATASETS=shipped "SHIPDIR=$T/shipped" ENV=static tables
 
 echo "e2e: every command answers --help and --version"
 good=1

@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "err.h"
+#include "rm.h"
 #include "unit.h"
 
 static const char *write_ini(const char *name, const char *text)
@@ -121,5 +123,111 @@ static void test_fragment_is_stable(void)
 	experiment_release(&y);
 }
 
+/* A folder named like an INI file is an error, never read as empty. */
+static void test_folder_named_ini(void)
+{
+	char dir[512], path[600], err[ERR_LEN] = "";
+	struct experiment x;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/folder-exp", unit_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s/a.ini", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("[bench]\nruns = 3\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, dir, err), 0);
+	CU_ASSERT_EQUAL(x.bench.runs, 3);
+	experiment_release(&x);
+	snprintf(path, sizeof(path), "%s/experiment.ini", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0777), 0);
+	CU_ASSERT_EQUAL(experiment_load(&x, dir, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "folder-exp/experiment.ini: not a regular file"));
+	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+}
+
+/* A later file's value wins, and the earlier entry knows which one. */
+static void test_overridden_by(void)
+{
+	char dir[512], path[600], err[ERR_LEN] = "";
+	const struct config_entry *e, *w;
+	struct experiment x;
+	size_t i, n_over = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/override-exp", unit_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0777), 0);
+	snprintf(path, sizeof(path), "%s/experiment.ini", dir);
+	f = fopen(path, "w");
+	fputs("[bench]\nruns = 3\n[medn.conv]\nweight = 50\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/models.ini", dir);
+	f = fopen(path, "w");
+	fputs("[medn.conv]\nencoder = 8\nweight = 100\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, dir, err), 0);
+	w = config_find(&x.raw, "medn.conv", "weight");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_STRING_EQUAL(w->value, "100");
+	CU_ASSERT_PTR_NOT_NULL(strstr(w->file, "models.ini"));
+	CU_ASSERT_EQUAL(w->line, 3);
+	for (i = 0; i < x.raw.n; i++) {
+		e = &x.raw.e[i];
+		if (!config_overridden_by(&x.raw, i))
+			continue;
+		n_over++;
+		CU_ASSERT_STRING_EQUAL(e->key, "weight");
+		CU_ASSERT_STRING_EQUAL(e->value, "50");
+		CU_ASSERT_PTR_NOT_NULL(strstr(e->file, "experiment.ini"));
+		CU_ASSERT_EQUAL(e->line, 4);
+		CU_ASSERT_PTR_EQUAL(config_overridden_by(&x.raw, i), w);
+	}
+	CU_ASSERT_EQUAL(n_over, 1);
+	CU_ASSERT_PTR_NULL(config_overridden_by(&x.raw, x.raw.n));
+	experiment_release(&x);
+}
+
+/* The RM settings split-config checks before anything is measured: each bad
+ * one names the experiment's file and line. */
+static void expect_bad_rm(const char *text, const char *rm, enum module_kind m, const char *want)
+{
+	const char *p = write_ini("rm.ini", text);
+	char err[ERR_LEN] = "";
+	struct rm_settings s;
+	struct experiment x;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(rm_settings_load(&s, rm, m, &x, err), -1);
+	if (!strstr(err, want))
+		fprintf(stderr, "\n  message '%s' lacks '%s'\n", err, want);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	experiment_release(&x);
+}
+
+static void test_rm_settings_checked(void)
+{
+	const char *p = write_ini("rmgood.ini", "[rf]\ntrees = 5\n[mlp.bn]\nhidden = 4,2\n");
+	char err[ERR_LEN] = "";
+	struct rm_settings s;
+	struct experiment x;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(rm_settings_load(&s, "rf", MODULE_CONV, &x, err), 0);
+	CU_ASSERT_EQUAL(s.trees, 5);
+	CU_ASSERT_EQUAL(rm_settings_load(&s, "mlp", MODULE_BN, &x, err), 0);
+	CU_ASSERT_EQUAL(s.nhidden, 2);
+	CU_ASSERT_EQUAL(s.hidden[1], 2);
+	experiment_release(&x);
+	expect_bad_rm("[rf]\ntrees = 0\n", "rf", MODULE_CONV, "rm.ini:2: [rf] trees = '0'");
+	expect_bad_rm("[rf.conv]\nmax_depth = -3\n", "rf", MODULE_CONV,
+		      "rm.ini:2: [rf.conv] max_depth = '-3'");
+	expect_bad_rm("[experiment]\nseed = 1\n[mlp]\nhidden = 0,0\n", "mlp", MODULE_BN,
+		      "rm.ini:4: [mlp] hidden = '0,0'");
+	expect_bad_rm("[medn]\nlr = nan\n", "medn", MODULE_MAXPOOL, "rm.ini:2: [medn] lr = 'nan'");
+	expect_bad_rm("[mlp.bn]\nepochs = -1\n", "mlp", MODULE_BN, "rm.ini:2: [mlp.bn] epochs = '-1'");
+}
+
 UNIT_SUITE("config", UNIT_TEST(test_defaults_and_overrides), UNIT_TEST(test_bad_inputs),
-	   UNIT_TEST(test_missing_folder), UNIT_TEST(test_fragment_is_stable));
+	   UNIT_TEST(test_missing_folder), UNIT_TEST(test_fragment_is_stable), UNIT_TEST(test_folder_named_ini),
+	   UNIT_TEST(test_overridden_by), UNIT_TEST(test_rm_settings_checked));

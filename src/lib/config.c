@@ -143,9 +143,16 @@ fail:
 static int load_file(struct config *c, const char *path, char *err)
 {
 	struct load_ctx ctx = { c, path, NULL, 0, err, 0 };
-	FILE *f = fopen(path, "r");
+	struct stat st;
+	FILE *f;
 	int rc;
 
+	/* fopen opens a folder and reads nothing from it: say so instead of
+	 * going on with the defaults */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return err_set(err, "%s: not a regular file (an experiment file must be an INI file)",
+			       path);
+	f = fopen(path, "r");
 	if (!f)
 		return err_set(err, "%s: %s", path, strerror(errno));
 	ctx.f = f;
@@ -242,6 +249,20 @@ const struct config_entry *config_find(const struct config *c, const char *secti
 	while (i-- > 0)
 		if (!strcmp(c->e[i].section, section) && !strcmp(c->e[i].key, key))
 			return &c->e[i];
+	return NULL;
+}
+
+const struct config_entry *config_overridden_by(const struct config *c, size_t i)
+{
+	const struct config_entry *e;
+	size_t j;
+
+	if (i >= c->n)
+		return NULL;
+	e = &c->e[i];
+	for (j = i + 1; j < c->n; j++)
+		if (!strcmp(c->e[j].section, e->section) && !strcmp(c->e[j].key, e->key))
+			return &c->e[j];
 	return NULL;
 }
 

@@ -11,7 +11,8 @@
  *   [MODULE]      the same keys for one module (conv, maxpool, ...)
  *   [RM], [RM.MODULE]  regression-model settings (lr, rf, mlp, medn, lop)
  * An unknown section or key, a value that does not parse, a range with
- * lo > hi, a non-positive count: one message naming file and line.
+ * lo > hi, a non-positive count: one message naming file and line. A folder
+ * where an INI file is expected is an error too, never an empty file.
  *
  * Ranges are "LO..HI" (integers, inclusive) and sets are comma-separated
  * lists; a single number is a set of one (or a range LO..LO).
@@ -95,6 +96,11 @@ void config_release(struct config *c);
 /* The last entry for section/key, or NULL. */
 const struct config_entry *config_find(const struct config *c, const char *section,
 				       const char *key);
+
+/* The next entry that sets the same section and key as entry i (a later
+ * line or a later file: the last one wins), or NULL when entry i is the one
+ * that counts. */
+const struct config_entry *config_overridden_by(const struct config *c, size_t i);
 
 /* Typed getters: a missing key gives def; a bad value is an error naming the
  * file and line. */
