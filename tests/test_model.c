@@ -556,6 +556,15 @@ static void test_refuse_at_load(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'batch' has the scaler min 1, range nan"));
 
 	for (j = 0; j < m.d; j++)
+		v[j] = m.lo[j];
+	v[4] = m.lo[4] + 1e-3;
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	poke_f64(path, "scaler_min", v);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'util' has the scaler min"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "disagree with its training range"));
+
+	for (j = 0; j < m.d; j++)
 		v[j] = m.train_max[j];
 	v[2] = m.train_min[2] - 1;
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);

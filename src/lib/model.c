@@ -127,7 +127,7 @@ static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols
 		}
 		m->train_min[j] = lo;
 		m->train_max[j] = hi;
-		if (degenerate_range(lo, hi) && lo != hi)
+		if (degenerate_range(lo, hi))
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s",
 				 note[0] ? "," : "", m->names[j]);
 	}
@@ -447,7 +447,8 @@ bad:
 }
 
 /* The training ranges and latency bounds of a model file, checked: every
- * number finite, min <= max, latencies positive, a scaler that agrees. */
+ * number finite, min <= max, latencies positive, a scaler that agrees
+ * with the training ranges. */
 static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
 {
 	const struct attr *lo = attrs_get(&m->attrs, "latency_min_ms");
@@ -470,6 +471,12 @@ static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
 			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, "
 				       "expected finite numbers and a range >= 0", path, m->names[j],
 				       m->lo[j], m->range[j]);
+		/* what fit wrote: min = train_min, range = max - min or 0 (degenerate) */
+		if (m->lo && (m->lo[j] != m->train_min[j] ||
+			      (m->range[j] != 0 && m->range[j] != m->train_max[j] - m->train_min[j])))
+			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, which "
+				       "disagree with its training range [%g, %g]", path, m->names[j],
+				       m->lo[j], m->range[j], m->train_min[j], m->train_max[j]);
 	}
 	if (!lo || lo->str || !hi || hi->str)
 		return err_set(err, "%s: attribute 'latency_min_ms' or 'latency_max_ms' is missing "

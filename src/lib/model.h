@@ -31,7 +31,8 @@
  *     module, feature_set, target (log | raw), settings (the fragment text),
  *     seed, dataset, dataset_checksum, experiment, environment, tool_version,
  *     latency_min_ms, latency_max_ms (the training latencies' range),
- *     degenerate_features (comma-separated names, "" for none)
+ *     degenerate_features (the features used as constants, comma-separated,
+ *     "" for none)
  * No time stamps: the same inputs and seed give the same bytes. Version 1
  * files (no training ranges) are refused with a message to fit them again.
  */
