@@ -22,10 +22,17 @@ if (!exists("env")) {
     env = (strstrt(_b, "ablation.") == 1 && strlen(_b) > 13) ? _b[10:strlen(_b)-4] : "?"
 }
 
-# R-squared may be negative: extend the axis below 0 only when it is.
-stats in using "r2" nooutput
-_step = (STATS_min >= -0.6) ? 0.2 : (STATS_min >= -3) ? 0.5 : ceil((1 - STATS_min) / 8)
-_ymin = (STATS_min < 0) ? _step * floor(STATS_min / _step - 0.6) : 0
+# R-squared may be negative: extend the axis below 0 only when it is, and
+# no further than the informative range: an R^2 below -1 (worse than
+# predicting the mean by far; -1000 in the CSV: a model that blew up) is
+# drawn at -1 with its value in the label, so one such model cannot squash
+# the other bars. An empty (n/a) cell counts as 0 here.
+stats in using (column("r2") == column("r2") ? column("r2") : 0) nooutput
+_rmin = STATS_min
+_clip = (_rmin < -1)
+_rmin = _clip ? -1 : _rmin
+_step = (_rmin >= -0.6) ? 0.2 : 0.5
+_ymin = (_rmin < 0) ? _step * floor(_rmin / _step - 0.6) : 0
 set yrange [_ymin:1]
 set xrange [-0.6:STATS_records - 0.4]
 set ytics _ymin,_step,1 format "%.1f"
@@ -39,13 +46,19 @@ set key outside below center horizontal reverse Left samplen 1.5 width 2 height 
 
 set style fill solid 0.85 border rgb "#404040"
 bw = 0.27
-lab(c) = sprintf("%.2f", column(c))
-pos(c) = (column(c) >= 0) ? column(c) : NaN
-neg(c) = (column(c) < 0) ? column(c) : NaN
+isnum(c) = column(c) == column(c)
+lab(c) = !isnum(c) ? "n/a" : (column(c) <= -1000) ? "< -1000" : (column(c) < -1) ? sprintf("%.3g", column(c)) : sprintf("%.2f", column(c))
+pos(c) = !isnum(c) ? 0 : (column(c) >= 0) ? column(c) : NaN
+neg(c) = (column(c) < 0) ? ((column(c) < -1) ? -1 : column(c)) : NaN
+# the R^2 labels above and under the bars, each only where there is one
+# (gnuplot 5.4 crashes on a labels plot with no valid point in a one-row file)
+stats in using (isnum("r2") && column("r2") < 0 ? 1 : 0) nooutput
+neg_labels = (STATS_sum > 0) ? ', "" using ($0 + bw):(neg("r2")):(lab("r2")) with labels offset 0,-0.6 font small_font tc rgb "#202020"' : ''
+stats in using (isnum("r2") && column("r2") < 0 ? 0 : 1) nooutput
+pos_labels = (STATS_sum > 0) ? ', "" using ($0 + bw):(pos("r2")):(lab("r2")) with labels offset 0,0.55 font small_font tc rgb "#202020"' : ''
+if (_clip) { set label 3 "R^2 below -1 drawn at -1 (value in the label)" at graph 0.99, graph 0.03 right front font small_font tc rgb "#a00000" }
 plot in using ($0 - bw):"p10":(bw) with boxes lc rgb c_p10 title "P10 accuracy", \
      "" using ($0):"p20":(bw):xtic(rm_label(strcol(1))) with boxes lc rgb c_p20 title "P20 accuracy", \
-     "" using ($0 + bw):"r2":(bw) with boxes lc rgb c_r2 title "R^2", \
+     "" using ($0 + bw):((column("r2") < -1) ? -1 : column("r2")):(bw) with boxes lc rgb c_r2 title "R^2", \
      "" using ($0 - bw):(pos("p10")):(lab("p10")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
-     "" using ($0):(pos("p20")):(lab("p20")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
-     "" using ($0 + bw):(pos("r2")):(lab("r2")) with labels offset 0,0.55 font small_font tc rgb "#202020", \
-     "" using ($0 + bw):(neg("r2")):(lab("r2")) with labels offset 0,-0.6 font small_font tc rgb "#202020"
+     "" using ($0):(pos("p20")):(lab("p20")) with labels offset 0,0.55 font small_font tc rgb "#202020" @pos_labels @neg_labels

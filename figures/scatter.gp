@@ -10,7 +10,9 @@
 #          (ENV.MODULE.csv) when not given.
 # variant: the model (RM) named in the title; optional, read from the file
 #          next to in with .txt for .csv when not given.
-# Predictions <= 0 cannot be drawn on a log axis; the key says how many.
+# Predictions <= 0 cannot be drawn on a log axis, and the axes reach at most
+# a decade beyond the measured latencies (a prediction farther out is drawn
+# on the edge); notes say how many of each.
 
 _dir = ARG0
 while (strlen(_dir) > 0 && _dir[strlen(_dir):strlen(_dir)] ne "/") { _dir = _dir[1:strlen(_dir)-1] }
@@ -37,10 +39,16 @@ _lo = STATS_min
 _hi = STATS_max
 stats in using (p(0) <= 0 ? 1 : 0) nooutput
 _nonpos = int(STATS_sum)
+# The axes keep the informative range: the measured latencies, widened to
+# take in the predictions but by at most a decade each way; a prediction
+# beyond is drawn on the edge (and counted in a note), so one model that
+# blew up cannot squash the cloud into a corner.
 if (_nonpos < _n) {
     stats in using (p(0) > 0 ? p(0) : NaN) nooutput
-    _lo = (STATS_min < _lo) ? STATS_min : _lo
-    _hi = (STATS_max > _hi) ? STATS_max : _hi
+    _plo = (STATS_min < _lo / 10) ? _lo / 10 : STATS_min
+    _phi = (STATS_max > _hi * 10) ? _hi * 10 : STATS_max
+    _lo = (_plo < _lo) ? _plo : _lo
+    _hi = (_phi > _hi) ? _phi : _hi
 }
 stats in using (abs(p(0) / m(0) - 1) <= 0.2 ? 1 : 0) nooutput
 _p20 = STATS_mean
@@ -51,6 +59,9 @@ _p10 = STATS_mean
 _lo = 10**floor(log10(_lo) + 1e-9)
 _hi = 10**ceil(log10(_hi) - 1e-9)
 if (_hi <= _lo) { _hi = 10 * _lo }
+stats in using (p(0) > 0 && (p(0) < _lo || p(0) > _hi) ? 1 : 0) nooutput
+_nout = int(STATS_sum)
+edge(v) = (v < _lo) ? _lo : (v > _hi) ? _hi : v
 set logscale xy
 set xrange [_lo:_hi]
 set yrange [_lo:_hi]
@@ -74,9 +85,12 @@ set label 2 sprintf("n = %d\nP10 = %.3f\nP20 = %.3f", _n, _p10, _p20) at graph 0
 if (_nonpos > 0) {
     set label 1 sprintf("%d of %d predictions <= 0 not shown", _nonpos, _n) at graph 0.98, graph 0.03 right front font small_font tc rgb "#a00000"
 }
+if (_nout > 0) {
+    set label 4 sprintf("%d of %d predictions beyond the axes, drawn on the edge", _nout, _n) at graph 0.98, graph (_nonpos > 0 ? 0.08 : 0.03) right front font small_font tc rgb "#a00000"
+}
 plot "+" using 1:(0.8 * $1):(1.2 * $1) with filledcurves lc rgb "#a8dca0" fs solid 1.0 noborder \
          title "±20%", \
-     in using "measured_ms":(p(0) > 0 ? p(0) : NaN) with points pt 7 ps 0.5 lc rgb c_point title "test samples", \
+     in using (edge(m(0))):(p(0) > 0 ? edge(p(0)) : NaN) with points pt 7 ps 0.5 lc rgb c_point title "test samples", \
      x with lines lw 1.5 lc rgb "#202020" title "y = x", \
      1.2 * x with lines lw 1 dt 2 lc rgb "#2ca02c" notitle, \
      0.8 * x with lines lw 1 dt 2 lc rgb "#2ca02c" notitle

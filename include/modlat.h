@@ -98,11 +98,21 @@ void modlat_close(struct modlat_predictor *p);
 
 /* Predicts the latency of module m, in milliseconds, into *latency_ms.
  *
+ * Every answer is positive and finite, and bounded by what the model was
+ * trained on: each input is clamped to its training range plus a margin of
+ * 5% of that range (a min-max scaled feature to [-0.05, 1.05]), and the
+ * latency to [min / 10, max * 10] of the training latencies. A feature
+ * whose training range is below 1% of its magnitude (mem_avail on a quiet
+ * machine) is used as a constant. modlat_predict_ex says when a query lies
+ * outside the training range.
+ *
  * Fails, with a message naming the module and field, for an unknown module,
  * a module p has no model for, a sampling parameter the model needs that is
- * 0 or negative, a shape with no output (a pool's kernel larger than hw), a
- * given mem_avail that is negative or not finite, a given util outside
- * [0, 1] (NaN included), or when the machine's state cannot be read.
+ * 0 (not given) or negative or above 2^30, a shape with no output (a pool's
+ * kernel larger than hw), a shape whose tensors would take more than 2^48
+ * bytes, a given mem_avail that is not in (0, 2^64] (NaN included), a given
+ * util outside [0, 1] (NaN included) -- given values are checked whether the
+ * model uses them or not --, or when the machine's state cannot be read.
  *
  * The machine's state (for a measurable the flags do not mark as given) is
  * read as bench measured it (src/lib/sysstat.h): M is MemAvailable, U the
@@ -115,6 +125,34 @@ void modlat_close(struct modlat_predictor *p);
  * serialised by a mutex). No allocation. */
 int modlat_predict(const struct modlat_predictor *p, const struct modlat_module *m,
 		   double *latency_ms, char *err);
+
+/* bits of struct modlat_result's flags */
+#define MODLAT_OUT_OF_RANGE 1u /* a feature lies outside the model's training range */
+#define MODLAT_BOUNDED 2u      /* the model's own answer lay outside [latency_min_ms,
+				  latency_max_ms] and was clamped to it */
+
+/* What modlat_predict_ex answers. */
+struct modlat_result {
+	double latency_ms;       /* the prediction, as modlat_predict gives it */
+	unsigned flags;          /* MODLAT_OUT_OF_RANGE | MODLAT_BOUNDED; 0: in range */
+	const char *model;       /* the model file that answered (owned by p) */
+	const char *feature;     /* the first feature outside its training range (owned
+				    by p), NULL when none */
+	double value;            /* its value in this query (NaN when none) */
+	double train_min, train_max; /* its range in the training split (NaN when none) */
+	double latency_min_ms, latency_max_ms; /* the bounds of any answer of this model */
+};
+
+/* modlat_predict, and what the bounds did: r->flags has MODLAT_OUT_OF_RANGE
+ * when a feature (a sampling, measurable or inferable parameter) lies
+ * outside its training range -- the answer is then an extrapolation from the
+ * edge of that range, to be taken with care -- and MODLAT_BOUNDED when the
+ * model's own answer had to be clamped. A feature used as a constant
+ * (degenerate training range) is flagged when it is more than 1% of its
+ * magnitude away from its training values. Also fails when the model gives
+ * NaN (a broken model file). Same speed and guarantees as modlat_predict. */
+int modlat_predict_ex(const struct modlat_predictor *p, const struct modlat_module *m,
+		      struct modlat_result *r, char *err);
 
 /* The feature vector modlat_predict gives m's model, for inspection: the
  * model's d feature values into x[0 .. d) (cap: room in x; at least d, and

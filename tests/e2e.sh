@@ -260,9 +260,9 @@ bad_fit=$(bin/evaluate "$D/static/models/conv.rf.h5" "$D/static/bn.h5" -o "$T/x.
 	ok "a model against another module's dataset: $bad_fit" || no "model against other module ($bad_fit)"
 
 echo "e2e: predict"
-out=$(bin/predict "$D/static/selection.h5" --module linear --batch 2 --cin 16 --cout 8 --mem-avail 1e10 --util 0 2>&1)
+out=$(bin/predict "$D/static/selection.h5" --module linear --batch 2 --cin 16 --cout 8 --mem-avail 1e10 --util 0 2>"$T/predict.err")
 awk -v v="$out" 'BEGIN { exit !(v + 0 == v && v != "") }' && ok "predict from a selection: $out ms" ||
-	no "predict from a selection ($out)"
+	no "predict from a selection ($out; $(cat "$T/predict.err"))"
 printf 'module,batch,cin,cout,hw,kernel,stride\nconv,1,8,8,14,3,1\nmaxpool,1,8,,14,3,2\n' >"$T/net.csv"
 out=$(bin/predict "$D/static/selection.h5" --csv "$T/net.csv" --mem-avail 1e10 --util 0 2>&1)
 grep -q '^total,' <<<"$out" && [ "$(grep -c '^[23],' <<<"$out")" = 2 ] && ok "a network from CSV: per-module and total" ||
@@ -271,6 +271,47 @@ bad_out=$(bin/predict "$D/static/selection.h5" --module convolution --batch 1 2>
 rc=$?
 [ $rc -ne 0 ] && grep -q convolution <<<"$bad_out" && [ "$(grep -c . <<<"$bad_out")" = 1 ] && ok "predict: unknown module: $bad_out" ||
 	no "predict: unknown module ($bad_out)"
+
+echo "e2e: predictions are bounded, flagged outside the training range"
+# the issue's query (1.4e114 ms once), then each field far outside the
+# training range: a finite positive number on stdout, one warning line on
+# stderr, exit 0 (util is checked in the unit tests: a busy host can train
+# on util up to 1)
+pos() { awk -v v="$1" 'BEGIN { exit !(v + 0 == v && v > 0 && v < 1e6) }'; }
+out=$(bin/predict "$D/static/selection.h5" --module maxpool --batch 1 --cin 8 --hw 14 --kernel 3 --stride 2 2>"$T/warn")
+rc=$?
+[ $rc = 0 ] && pos "$out" && ok "the smoke selection, maxpool with the live state: $out ms" ||
+	no "the smoke selection, maxpool with the live state (rc $rc, '$out', $(cat "$T/warn"))"
+good=1
+for q in "--mem-avail 1" "--mem-avail 1e15" "--batch 100000" "--cin 100000" "--hw 4000" "--kernel 13" "--stride 14"; do
+	# shellcheck disable=SC2086
+	out=$(bin/predict "$D/static/models/maxpool.medn.h5" --module maxpool --batch 1 --cin 8 --hw 14 --kernel 3 --stride 2 --mem-avail 2e10 --util 0 $q 2>"$T/warn")
+	rc=$?
+	if [ $rc != 0 ] || ! pos "$out" || [ "$(grep -c . "$T/warn")" != 1 ] || ! grep -q "warning: outside the training range" "$T/warn"; then
+		good=0
+		echo "    $q: rc $rc, '$out', $(cat "$T/warn")"
+	fi
+done
+[ $good = 1 ] && ok "maxpool MEDN far outside in mem_avail and every shape parameter: bounded, one warning line each" ||
+	no "bounded, flagged predictions far outside the training range"
+printf 'module,batch,cin,cout,hw,kernel,stride\nmaxpool,100000,8,,14,3,2\nmaxpool,1,100000,,14,3,2\n' >"$T/far.csv"
+out=$(bin/predict "$D/static/models/maxpool.medn.h5" --csv "$T/far.csv" --mem-avail 2e10 --util 0 2>"$T/warn")
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c . "$T/warn")" = 1 ] && grep -q "2 of 2 rows (first: row 2)" "$T/warn" &&
+	ok "a CSV of far queries: one warning line for the run" || no "a CSV of far queries (rc $rc, $(cat "$T/warn"))"
+good=1
+for q in "--hw 1e9:2^48" "--hw 0:expected an integer >= 1" "--util 1.5:expected a number in [0, 1]" \
+	"--mem-avail 0:expected bytes > 0" "--mem-avail nan:not a number" "--batch -3:expected an integer >= 1"; do
+	# shellcheck disable=SC2086
+	out=$(bin/predict "$D/static/models/maxpool.medn.h5" --module maxpool --batch 1 --cin 8 --hw 14 --kernel 3 --stride 2 --mem-avail 2e10 --util 0 ${q%%:*} 2>&1)
+	rc=$?
+	if [ $rc = 0 ] || [ "$(grep -c . <<<"$out")" != 1 ] || ! grep -qF "${q#*:}" <<<"$out"; then
+		good=0
+		echo "    ${q%%:*}: rc $rc, '$out'"
+	fi
+done
+[ $good = 1 ] && ok "impossible queries (hw 1e9, hw 0, util 1.5, mem_avail 0 or nan, batch -3): one line, non-zero exit" ||
+	no "impossible queries refused"
 
 echo "e2e: an interrupted bench resumes"
 X=$T/resume.ini

@@ -8,6 +8,7 @@
 #include "dataset.h"
 #include "err.h"
 #include "evaluate.h"
+#include "h5io.h"
 #include "model.h"
 #include "rm.h"
 #include "rng.h"
@@ -250,6 +251,365 @@ static void test_fit_errors(void)
 	dataset_release(&ds);
 }
 
+
+/* ---- bounds ------------------------------------------------------------ */
+
+static const char *const all_rms[] = { "lr", "rf", "mlp", "medn", "lop" };
+
+/* rm fitted on ds with small settings (fast, still real fits). */
+static void fit_small(struct model *m, const struct dataset *ds, const char *rm,
+		      enum feature_set fs)
+{
+	struct rm_settings s;
+	char err[ERR_LEN] = "";
+
+	settings(&s, rm);
+	s.trees = 10;
+	s.epochs = 30;
+	CU_ASSERT_EQUAL_FATAL(model_fit(m, ds, rm, fs, &s, err), 0);
+}
+
+/* The training latencies' range of ds. */
+static void train_latency(const struct dataset *ds, double *lo, double *hi)
+{
+	size_t i;
+
+	*lo = INFINITY, *hi = -INFINITY;
+	for (i = 0; i < ds->n; i++)
+		if (ds->split[i] == SPLIT_TRAIN) {
+			*lo = fmin(*lo, ds->latency_ms[i]);
+			*hi = fmax(*hi, ds->latency_ms[i]);
+		}
+}
+
+#define ASSERT_BOUNDED(v, lo, hi) \
+	CU_ASSERT(isfinite(v) && (v) > 0 && (v) >= (lo) / MODEL_FACTOR && (v) <= (hi) * MODEL_FACTOR)
+
+/* Every RM: a query far outside the training range, in each feature alone
+ * and in all at once, is answered finite, positive, within [min / 10, max *
+ * 10] of the training latencies, and flagged with the feature; every training
+ * row and any point of the training box is not flagged. */
+static void test_bounds_every_rm(void)
+{
+	static const double far[] = { 1e12, -1e12, 1e300, -1e300, 0 };
+	struct dataset ds;
+	struct model m;
+	double lo, hi, x[MODEL_MAX_FEATURES], v;
+	int cols[MODEL_MAX_FEATURES], feature;
+	unsigned flags;
+	char err[ERR_LEN] = "";
+	struct rng r;
+	size_t k, i, j, f;
+
+	synth(&ds, "linear");
+	train_latency(&ds, &lo, &hi);
+	rng_init(&r, 3, 0);
+	for (k = 0; k < 5; k++) {
+		fit_small(&m, &ds, all_rms[k], FEATURES_ALL);
+		ASSERT_CLOSE(m.lat_min, lo, 0);
+		ASSERT_CLOSE(m.lat_max, hi, 0);
+		CU_ASSERT_EQUAL_FATAL(model_bind(&m, &ds, cols, err), 0);
+		for (i = 0; i < ds.n; i++) {
+			if (ds.split[i] != SPLIT_TRAIN)
+				continue;
+			for (j = 0; j < m.d; j++)
+				x[j] = ds.features[i * ds.d + cols[j]];
+			v = model_predict_flagged(&m, x, &flags, &feature);
+			CU_ASSERT_EQUAL(flags & MODEL_OUT_OF_RANGE, 0);
+			CU_ASSERT_EQUAL(feature, -1);
+			ASSERT_BOUNDED(v, lo, hi);
+		}
+		/* anywhere in the box of the training ranges: not flagged, bounded */
+		for (i = 0; i < 200; i++) {
+			for (j = 0; j < m.d; j++)
+				x[j] = m.train_min[j] +
+				       rng_uniform(&r) * (m.train_max[j] - m.train_min[j]);
+			v = model_predict_flagged(&m, x, &flags, &feature);
+			CU_ASSERT_EQUAL(flags & MODEL_OUT_OF_RANGE, 0);
+			ASSERT_BOUNDED(v, lo, hi);
+		}
+		/* far outside, one feature at a time, then all at once */
+		for (f = 0; f < sizeof(far) / sizeof(far[0]); f++) {
+			for (j = 0; j <= m.d; j++) {
+				size_t q;
+
+				for (q = 0; q < m.d; q++)
+					x[q] = j == m.d || q == j ? far[f] : m.train_min[q];
+				if (far[f] == 0 && j < m.d && m.train_min[j] <= 0)
+					continue; /* 0 is inside util's range */
+				v = model_predict_flagged(&m, x, &flags, &feature);
+				CU_ASSERT(flags & MODEL_OUT_OF_RANGE);
+				CU_ASSERT_EQUAL(feature, j == m.d ? 0 : (int)j);
+				ASSERT_BOUNDED(v, lo, hi);
+				/* the same as the query clamped to the edge plus the margin */
+				if (j < m.d && far[f] > 0) {
+					double edge = m.train_max[j] +
+						      MODEL_MARGIN * (m.train_max[j] - m.train_min[j]);
+					unsigned g;
+
+					x[j] = edge;
+					ASSERT_CLOSE(model_predict_flagged(&m, x, &g, NULL), v, 1e-9);
+				}
+			}
+		}
+		/* NaN lands on a bound and is flagged */
+		for (j = 0; j < m.d; j++)
+			x[j] = m.train_min[j];
+		x[0] = NAN;
+		v = model_predict_flagged(&m, x, &flags, &feature);
+		CU_ASSERT(flags & MODEL_OUT_OF_RANGE);
+		ASSERT_BOUNDED(v, lo, hi);
+		model_release(&m);
+	}
+	dataset_release(&ds);
+}
+
+/* A batch of rows far outside the training range: model_predict_dataset
+ * (what evaluate uses) bounds them as model_predict_one does. */
+static void test_bounds_dataset(void)
+{
+	struct dataset ds;
+	struct model m;
+	double lo, hi, *out, x[MODEL_MAX_FEATURES];
+	int cols[MODEL_MAX_FEATURES];
+	char err[ERR_LEN] = "";
+	size_t k, i, j;
+
+	synth(&ds, "linear");
+	train_latency(&ds, &lo, &hi);
+	out = calloc(ds.n, sizeof(double));
+	for (i = 0; i < ds.n; i++)
+		if (ds.split[i] == SPLIT_TEST)
+			for (j = 0; j < ds.d; j++)
+				ds.features[i * ds.d + j] *= i % 2 ? 1e9 : 1e-9;
+	for (k = 0; k < 5; k++) {
+		fit_small(&m, &ds, all_rms[k], FEATURES_ALL);
+		CU_ASSERT_EQUAL_FATAL(model_predict_dataset(&m, &ds, out, err), 0);
+		CU_ASSERT_EQUAL_FATAL(model_bind(&m, &ds, cols, err), 0);
+		for (i = 0; i < ds.n; i++) {
+			ASSERT_BOUNDED(out[i], lo, hi);
+			for (j = 0; j < m.d; j++)
+				x[j] = ds.features[i * ds.d + cols[j]];
+			ASSERT_CLOSE(model_predict_one(&m, x), out[i], 1e-5);
+		}
+		model_release(&m);
+	}
+	free(out);
+	dataset_release(&ds);
+}
+
+/* Least squares extrapolates below zero inside the training box (the smoke
+ * maxpool's LR did for 12 of 30 test rows): y = 5 + 0.1 a - 2 (b - a) with a
+ * and b rising together in training, asked at a = min, b = max (-97). The answer is
+ * the lower bound, flagged as bounded, not out of range. */
+static void test_bounds_negative_lr(void)
+{
+	struct dataset ds;
+	struct model m;
+	struct rm_settings s;
+	double x[2], v;
+	unsigned flags;
+	int ratio[3] = { 7, 1, 2 }, feature;
+	char err[ERR_LEN] = "";
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dataset_init(&ds, 50, 2, 1, err), 0);
+	dataset_set_feature(&ds, 0, "batch", "sampling", err);
+	dataset_set_feature(&ds, 1, "cin", "sampling", err);
+	for (i = 0; i < ds.n; i++) {
+		double a = (double)i + 1, b = a + (double)(i % 3);
+
+		ds.features[i * 2] = a;
+		ds.features[i * 2 + 1] = b;
+		ds.latency_ms[i] = ds.runs_ms[i] = 5 + 0.1 * a - 2 * (b - a); /* 1.1 to 10 */
+	}
+	dataset_assign_split(ds.split, ds.n, ratio, 1);
+	attrs_set_str(&ds.attrs, "module", "linear", err);
+	settings(&s, "lr");
+	CU_ASSERT_EQUAL_FATAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), 0);
+	x[0] = m.train_min[0];
+	x[1] = m.train_max[1];
+	v = model_predict_flagged(&m, x, &flags, &feature);
+	CU_ASSERT_EQUAL(flags, MODEL_BOUNDED);
+	CU_ASSERT_EQUAL(feature, -1);
+	ASSERT_CLOSE(v, m.lat_min / MODEL_FACTOR, 1e-15);
+	CU_ASSERT(v > 0);
+	model_release(&m);
+	dataset_release(&ds);
+}
+
+/* mem_avail that barely moves in training (32 KB out of 2e10 bytes) is used
+ * as a constant: every query gives the answer of the training level, the
+ * model file says so, and only a value more than 1% away is flagged. */
+static void test_degenerate_feature(void)
+{
+	struct dataset ds;
+	struct model m, b;
+	double x[MODEL_MAX_FEATURES], v0, v;
+	int cols[MODEL_MAX_FEATURES], feature;
+	unsigned flags;
+	char err[ERR_LEN] = "", path[4096];
+	const double mems[] = { 2e9, 2.48e10, 1e15, 1 };
+	size_t i, j, k, q;
+
+	synth(&ds, "linear");
+	for (i = 0; i < ds.n; i++)
+		ds.features[i * ds.d + 3] = 2e10 + 32768.0 * (double)(i % 7) / 6;
+	snprintf(path, sizeof(path), "%s/degenerate.h5", unit_tmpdir());
+	for (k = 0; k < 4; k++) {
+		const char *rm = all_rms[k]; /* lop does not use mem_avail */
+
+		fit_small(&m, &ds, rm, FEATURES_ALL);
+		CU_ASSERT_STRING_EQUAL(m.names[3], "mem_avail");
+		CU_ASSERT(model_degenerate(&m, 3));
+		CU_ASSERT(!model_degenerate(&m, 0));
+		CU_ASSERT_EQUAL(m.range[3], 0.0);
+		CU_ASSERT_STRING_EQUAL(attrs_str(&m.attrs, "degenerate_features"), "mem_avail");
+		attrs_set_str(&m.attrs, "module", "linear", err);
+		CU_ASSERT_EQUAL_FATAL(model_write(&m, path, err), 0);
+		CU_ASSERT_EQUAL_FATAL(model_read(&b, path, err), 0);
+		CU_ASSERT_STRING_EQUAL(attrs_str(&b.attrs, "degenerate_features"), "mem_avail");
+		CU_ASSERT_EQUAL(b.range[3], 0.0);
+		CU_ASSERT_EQUAL_FATAL(model_bind(&b, &ds, cols, err), 0);
+		for (j = 0; j < b.d; j++)
+			x[j] = ds.features[0 * ds.d + cols[j]];
+		v0 = model_predict_flagged(&b, x, &flags, &feature);
+		CU_ASSERT_EQUAL(flags & MODEL_OUT_OF_RANGE, 0);
+		/* 100 MB away (0.5%): not flagged, same answer */
+		x[3] = 2e10 + 1e8;
+		v = model_predict_flagged(&b, x, &flags, &feature);
+		CU_ASSERT_EQUAL(flags & MODEL_OUT_OF_RANGE, 0);
+		CU_ASSERT_EQUAL(v, v0);
+		for (q = 0; q < 4; q++) {
+			x[3] = mems[q];
+			v = model_predict_flagged(&b, x, &flags, &feature);
+			CU_ASSERT_EQUAL(v, v0);
+			CU_ASSERT(flags & MODEL_OUT_OF_RANGE);
+			CU_ASSERT_EQUAL(feature, 3);
+		}
+		model_release(&m);
+		model_release(&b);
+	}
+	/* a feature of real spread (here mem_avail over 10%) is not degenerate;
+	 * none: an empty note */
+	dataset_release(&ds);
+	synth(&ds, "linear");
+	for (i = 0; i < ds.n; i++)
+		ds.features[i * ds.d + 3] = 1e10 + 1e9 * (double)(i % 7) / 6;
+	fit_small(&m, &ds, "lr", FEATURES_ALL);
+	CU_ASSERT_STRING_EQUAL(attrs_str(&m.attrs, "degenerate_features"), "");
+	for (j = 0; j < m.d; j++)
+		CU_ASSERT(!model_degenerate(&m, j));
+	model_release(&m);
+	dataset_release(&ds);
+}
+
+/* Overwrites dataset name of the file at path with n doubles. */
+static void poke_f64(const char *path, const char *name, const double *v)
+{
+	hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), d;
+
+	CU_ASSERT_FATAL(f >= 0);
+	d = H5Dopen2(f, name, H5P_DEFAULT);
+	CU_ASSERT_FATAL(d >= 0);
+	CU_ASSERT(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+	H5Dclose(d);
+	H5Fclose(f);
+}
+
+/* A model file whose scaler, training ranges or latency range cannot be
+ * (-inf, NaN, min > max, none) is refused at load, naming the value; a file
+ * of format version 1 is refused with a message to fit it again. */
+static void test_refuse_at_load(void)
+{
+	struct dataset ds;
+	struct model m, b;
+	char err[ERR_LEN] = "", path[4096], cmd[8300], good[4096];
+	double v[MODEL_MAX_FEATURES];
+	size_t j;
+	hid_t f, a;
+	int64_t one = 1;
+
+	synth(&ds, "linear");
+	fit_small(&m, &ds, "lr", FEATURES_ALL);
+	attrs_set_str(&m.attrs, "module", "linear", err);
+	snprintf(good, sizeof(good), "%s/refuse.good.h5", unit_tmpdir());
+	snprintf(path, sizeof(path), "%s/refuse.h5", unit_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(model_write(&m, good, err), 0);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", good, path);
+
+	for (j = 0; j < m.d; j++)
+		v[j] = m.lo[j];
+	v[1] = -INFINITY;
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	poke_f64(path, "scaler_min", v);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'cin' has the scaler min -inf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+
+	for (j = 0; j < m.d; j++)
+		v[j] = m.range[j];
+	v[0] = NAN;
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	poke_f64(path, "scaler_range", v);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'batch' has the scaler min 1, range nan"));
+
+	for (j = 0; j < m.d; j++)
+		v[j] = m.lo[j];
+	v[4] = m.lo[4] + 1e-3;
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	poke_f64(path, "scaler_min", v);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'util' has the scaler min"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "disagree with its training range"));
+
+	for (j = 0; j < m.d; j++)
+		v[j] = m.train_max[j];
+	v[2] = m.train_min[2] - 1;
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	poke_f64(path, "train_max", v);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'cout' has the training range"));
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	CU_ASSERT(H5Adelete(f, "latency_max_ms") >= 0);
+	H5Fclose(f);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'latency_max_ms' is missing"));
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	a = H5Aopen(f, "latency_min_ms", H5P_DEFAULT);
+	v[0] = -0.5;
+	CU_ASSERT(H5Awrite(a, H5T_NATIVE_DOUBLE, v) >= 0);
+	H5Aclose(a);
+	H5Fclose(f);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "training latencies from -0.5 to"));
+
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	a = H5Aopen(f, "format_version", H5P_DEFAULT);
+	CU_ASSERT(H5Awrite(a, H5T_NATIVE_INT64, &one) >= 0);
+	H5Aclose(a);
+	H5Fclose(f);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format version 1, which does not record the training "
+					   "ranges"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "fit it again"));
+
+	/* and the untouched copy loads */
+	CU_ASSERT_EQUAL(model_read(&b, good, err), 0);
+	model_release(&b);
+	model_release(&m);
+	dataset_release(&ds);
+}
+
 UNIT_SUITE("model", UNIT_TEST(test_feature_sets), UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
-	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors));
+	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors),
+	   UNIT_TEST(test_bounds_every_rm), UNIT_TEST(test_bounds_dataset),
+	   UNIT_TEST(test_bounds_negative_lr), UNIT_TEST(test_degenerate_feature),
+	   UNIT_TEST(test_refuse_at_load));

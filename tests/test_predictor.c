@@ -19,8 +19,9 @@
 #include "util.h"
 
 /* A synthetic dataset of module kind in the contract: the module's sampling
- * parameters, mem_avail, util, then the inferable ones from module.c (as gen
- * and bench lay them out); latency linear in flops and util; 120 rows. */
+ * parameters, mem_avail (2e10 to 2.1e10), util (0 to 0.2), then the
+ * inferable ones from module.c (as gen and bench lay them out); latency
+ * linear in flops and util; 120 rows. */
 static void synth(struct dataset *ds, enum module_kind kind)
 {
 	static const char *const sampling[] = { "batch", "cin", "cout", "hw", "kernel", "stride" };
@@ -48,7 +49,7 @@ static void synth(struct dataset *ds, enum module_kind kind)
 	rng_init(&r, 11, (uint64_t)kind);
 	for (i = 0; i < ds->n; i++) {
 		struct module_shape sh = { kind, 0, 0, 0, 0, 0, 0 };
-		double *x = &ds->features[i * ds->d], u = rng_uniform(&r);
+		double *x = &ds->features[i * ds->d], u = 0.2 * rng_uniform(&r);
 		long v[6];
 
 		sh.batch = rng_range(&r, 1, 16);
@@ -120,8 +121,8 @@ static struct modlat_module given(const char *name, long n, long ci, long co, lo
 	modlat_module_init(&m);
 	m.name = name;
 	m.batch = n, m.cin = ci, m.cout = co, m.hw = l, m.kernel = k, m.stride = s;
-	m.mem_avail = 1.2e10;
-	m.util = 0.25;
+	m.mem_avail = 2.05e10; /* inside the training range of synth */
+	m.util = 0.1;
 	m.flags = MODLAT_STATE_GIVEN;
 	return m;
 }
@@ -129,11 +130,12 @@ static struct modlat_module given(const char *name, long n, long ci, long co, lo
 static void test_same_as_model(void)
 {
 	struct modlat_predictor *p;
-	struct modlat_module mod = given("linear", 8, 100, 50, 0, 0, 0);
+	struct modlat_module mod = given("linear", 8, 60, 50, 0, 0, 0);
+	struct modlat_result r;
 	struct model m;
 	char err[MODLAT_ERR_LEN];
 	/* batch, cin, cout, mem_avail, util, data_size, param_count, flops, out_size */
-	const double x[9] = { 8, 100, 50, 1.2e10, 0.25, 800, 5050, 80400, 400 };
+	const double x[9] = { 8, 60, 50, 2.05e10, 0.1, 480, 3050, 48400, 400 };
 	double v = NAN, w = NAN;
 
 	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("linear.lr.h5"), &m);
@@ -143,7 +145,15 @@ static void test_same_as_model(void)
 	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), 0);
 	CU_ASSERT_EQUAL(v, model_predict_one(&m, x)); /* exactly */
 	/* and the fit is right: 0.01 + 1e-7 flops + 0.005 util */
-	ASSERT_CLOSE(v, 0.01 + 1e-7 * 80400 + 0.005 * 0.25, 1e-9);
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * 48400 + 0.005 * 0.1, 1e-9);
+	/* in the training range: not flagged; the result names the model */
+	CU_ASSERT_EQUAL(modlat_predict_ex(p, &mod, &r, err), 0);
+	CU_ASSERT_EQUAL(r.latency_ms, v);
+	CU_ASSERT_EQUAL(r.flags, 0);
+	CU_ASSERT_PTR_NULL(r.feature);
+	CU_ASSERT_STRING_EQUAL(r.model, tmp("linear.lr.h5"));
+	ASSERT_CLOSE(r.latency_min_ms, m.lat_min / 10, 1e-15);
+	ASSERT_CLOSE(r.latency_max_ms, m.lat_max * 10, 1e-15);
 	/* by kind instead of name; other modules' fields are ignored */
 	mod.name = NULL;
 	mod.kind = MODLAT_LINEAR;
@@ -191,8 +201,8 @@ static void test_inferable(void)
 	CU_ASSERT_EQUAL(feature(names, x, d, "flops"), module_flops(&sh));
 	CU_ASSERT_EQUAL(feature(names, x, d, "kernel"), 3);
 	CU_ASSERT_EQUAL(feature(names, x, d, "stride"), 2);
-	CU_ASSERT_EQUAL(feature(names, x, d, "mem_avail"), 1.2e10);
-	CU_ASSERT_EQUAL(feature(names, x, d, "util"), 0.25);
+	CU_ASSERT_EQUAL(feature(names, x, d, "mem_avail"), 2.05e10);
+	CU_ASSERT_EQUAL(feature(names, x, d, "util"), 0.1);
 	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), 0);
 	CU_ASSERT_EQUAL(v, model_predict_one(&m, x));
 	/* too little room */
@@ -234,10 +244,11 @@ static void expect_error(const struct modlat_predictor *p, const struct modlat_m
 static void test_bad_input(void)
 {
 	struct modlat_predictor *p;
-	struct modlat_module ok = given("linear", 8, 100, 50, 0, 0, 0), m;
+	struct modlat_module ok = given("linear", 8, 60, 50, 0, 0, 0), m;
+	struct modlat_module conv = given("conv", 2, 3, 4, 8, 3, 2);
 	struct h5_out out;
 	char err[MODLAT_ERR_LEN];
-	double v;
+	double v = NAN;
 	FILE *f;
 
 	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("linear.lr.h5"), NULL);
@@ -260,7 +271,48 @@ static void test_bad_input(void)
 	expect_error(p, &m, "util is nan");
 	m = ok, m.util = 1.5;
 	expect_error(p, &m, "util is 1.5");
+	m = ok, m.util = -0.01;
+	expect_error(p, &m, "util is -0.01");
+	m = ok, m.mem_avail = 0;
+	expect_error(p, &m, "mem_avail is 0, expected bytes > 0");
+	m = ok, m.mem_avail = -5;
+	expect_error(p, &m, "mem_avail is -5");
+	m = ok, m.mem_avail = INFINITY;
+	expect_error(p, &m, "mem_avail is inf");
+	m = ok, m.mem_avail = 1e20;
+	expect_error(p, &m, "mem_avail is 1e+20, expected bytes > 0 and at most 2^64");
+	/* and after all that, the good query still answers the fitted value */
 	CU_ASSERT_EQUAL(modlat_predict(p, &ok, &v, err), 0);
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * 48400 + 0.005 * 0.1, 1e-9);
+	modlat_close(p);
+
+	/* shapes that cannot exist */
+	fit_write(MODULE_CONV, FEATURES_ALL, tmp("conv.lr.h5"), NULL);
+	p = modlat_open(tmp("conv.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	m = conv, m.hw = 0;
+	expect_error(p, &m, "'hw' is missing (0 means not given), the model needs a value of 1 to");
+	m = conv, m.hw = 1000000000;
+	expect_error(p, &m, "module 'conv': batch 2, cin 3, cout 4, hw 1000000000, kernel 3, stride 2 "
+			    "make tensors of 3.2e+19 bytes, more than the 2^48");
+	m = conv, m.batch = 100000, m.cin = 100000, m.hw = 1000;
+	expect_error(p, &m, "make tensors of");
+	m = conv, m.kernel = 2000000000L;
+	expect_error(p, &m, "'kernel' is 2000000000, expected 1 to");
+	m = conv, m.stride = -2;
+	expect_error(p, &m, "'stride' is -2");
+	CU_ASSERT_EQUAL(modlat_predict(p, &conv, &v, err), 0);
+	CU_ASSERT(isfinite(v) && v > 0);
+	modlat_close(p);
+
+	/* a given measurable is checked even when the model does not use it */
+	fit_write(MODULE_LINEAR, FEATURES_NO_MEASURABLE, tmp("linear.xm.h5"), NULL);
+	p = modlat_open(tmp("linear.xm.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	m = ok, m.util = 1.5;
+	expect_error(p, &m, "util is 1.5");
+	m = ok, m.mem_avail = -1;
+	expect_error(p, &m, "mem_avail is -1");
 	modlat_close(p);
 
 	/* files */
@@ -284,6 +336,8 @@ static void test_bad_input(void)
 static void test_live_state(void)
 {
 	struct modlat_predictor *p;
+	struct modlat_result r;
+	struct model xm;
 	struct modlat_module m;
 	const char *const *names;
 	char err[MODLAT_ERR_LEN];
@@ -303,22 +357,45 @@ static void test_live_state(void)
 	CU_ASSERT(now_s() - t0 >= 0.19);
 	CU_ASSERT(feature(names, x, d, "mem_avail") > 0);
 	CU_ASSERT(feature(names, x, d, "util") >= 0 && feature(names, x, d, "util") <= 1);
-	/* one given, the other live */
+	/* a live prediction is a bounded number */
+	CU_ASSERT_EQUAL(modlat_predict_ex(p, &m, &r, err), 0);
+	CU_ASSERT(isfinite(r.latency_ms) && r.latency_ms >= r.latency_min_ms &&
+		  r.latency_ms <= r.latency_max_ms && r.latency_ms > 0);
+	/* one given, the other live; 123 bytes is far below the training range
+	 * (2e10 to 2.1e10): answered, bounded, flagged */
 	m.mem_avail = 123;
 	m.flags = MODLAT_MEM_GIVEN;
 	d = modlat_features(p, &m, x, MODEL_MAX_FEATURES, &names, err);
 	CU_ASSERT_EQUAL(feature(names, x, d, "mem_avail"), 123);
 	CU_ASSERT(feature(names, x, d, "util") >= 0 && feature(names, x, d, "util") <= 1);
+	CU_ASSERT_EQUAL(modlat_predict_ex(p, &m, &r, err), 0);
+	CU_ASSERT(r.flags & MODLAT_OUT_OF_RANGE);
+	CU_ASSERT_STRING_EQUAL(r.feature ? r.feature : "", "mem_avail");
+	CU_ASSERT_EQUAL(r.value, 123);
+	CU_ASSERT(r.train_min >= 2e10 && r.train_max <= 2.1e10);
+	CU_ASSERT(isfinite(r.latency_ms) && r.latency_ms >= r.latency_min_ms &&
+		  r.latency_ms <= r.latency_max_ms);
 	modlat_close(p);
 
-	/* a model without measurables ignores the state, given or not */
-	fit_write(MODULE_LINEAR, FEATURES_NO_MEASURABLE, tmp("linear.xm.h5"), NULL);
+	/* a model without measurables does not read the state; a given util
+	 * must still be one */
+	fit_write(MODULE_LINEAR, FEATURES_NO_MEASURABLE, tmp("linear.xm.h5"), &xm);
 	p = modlat_open(tmp("linear.xm.h5"), err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	m.flags = MODLAT_STATE_GIVEN; /* util NaN: not needed, so no error */
+	m.flags = MODLAT_STATE_GIVEN; /* util NaN: refused, even though not used */
+	v = 42;
+	CU_ASSERT_EQUAL(modlat_predict(p, &m, &v, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "util is nan"));
+	CU_ASSERT_EQUAL(v, 42);
+	m.util = 0.5;
 	CU_ASSERT_EQUAL(modlat_features(p, &m, x, MODEL_MAX_FEATURES, NULL, err), 7);
 	CU_ASSERT_EQUAL(modlat_predict(p, &m, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&xm, x));
+	/* batch 4, cin 16, cout 16: 0.01 + 1e-7 flops (4 * 16 * 33) and util's
+	 * share, which this model cannot see (0 to 0.001; its mean 0.0005) */
+	CU_ASSERT(fabs(v - (0.01 + 1e-7 * 2112 + 0.0005)) < 6e-4);
 	modlat_close(p);
+	model_release(&xm);
 }
 
 /* Writes a selection whose time scheme picks time[i] and space scheme
@@ -353,7 +430,8 @@ static void test_selection(void)
 {
 	static const char *const modules[] = { "conv", "linear" };
 	struct modlat_predictor *p;
-	struct modlat_module c = given("conv", 2, 3, 4, 8, 3, 2), l = given("linear", 8, 100, 50, 0, 0, 0);
+	struct modlat_module c = given("conv", 2, 3, 4, 8, 3, 2), l = given("linear", 8, 60, 50, 0, 0, 0);
+	struct module_shape csh = { MODULE_CONV, 2, 3, 4, 8, 3, 2 };
 	struct model conv, lin, lin_s;
 	char err[MODLAT_ERR_LEN], dir[4096], cmd[4200];
 	const char *time[2], *space[2], *bad[2];
@@ -379,10 +457,13 @@ static void test_selection(void)
 	CU_ASSERT_EQUAL(d, 12);
 	CU_ASSERT_EQUAL(modlat_predict(p, &c, &v, err), 0);
 	CU_ASSERT_EQUAL(v, model_predict_one(&conv, x));
+	/* the data is exactly linear: LR recovers 0.01 + 1e-7 flops + 0.005 util */
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * module_flops(&csh) + 0.005 * 0.1, 1e-9);
 	d = modlat_features(p, &l, x, MODEL_MAX_FEATURES, NULL, err);
 	CU_ASSERT_EQUAL(d, 9);
 	CU_ASSERT_EQUAL(modlat_predict(p, &l, &v, err), 0);
 	CU_ASSERT_EQUAL(v, model_predict_one(&lin, x));
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * 48400 + 0.005 * 0.1, 1e-9);
 	c.name = "bn";
 	expect_error(p, &c, "the time-efficient selection has no model for module 'bn'");
 	c.name = "conv";
@@ -397,7 +478,13 @@ static void test_selection(void)
 	CU_ASSERT_EQUAL(x[2], 50);
 	CU_ASSERT_EQUAL(modlat_predict(p, &l, &v, err), 0);
 	CU_ASSERT_EQUAL(v, model_predict_one(&lin_s, x));
+	/* conv's space choice is the same file as its time choice */
+	d = modlat_features(p, &c, x, MODEL_MAX_FEATURES, NULL, err);
+	CU_ASSERT_EQUAL(d, 12);
+	v = NAN;
 	CU_ASSERT_EQUAL(modlat_predict(p, &c, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&conv, x));
+	ASSERT_CLOSE(v, 0.01 + 1e-7 * module_flops(&csh) + 0.005 * 0.1, 1e-9);
 	modlat_close(p);
 
 	/* a model listed for another module; a model that is nowhere */
@@ -415,5 +502,149 @@ static void test_selection(void)
 	model_release(&lin_s);
 }
 
+
+/* Every RM kind and variant fitted on conv's synthetic data, asked through
+ * the API about queries far outside the training range (each shape
+ * parameter, mem_avail, util, and all of them): finite, positive, within the
+ * model's latency bounds, flagged (naming the feature, for the models that
+ * use it); and every training row answered unflagged. */
+static void test_bounds_every_rm(void)
+{
+	static const struct {
+		const char *rm, *variant;
+		enum feature_set fs;
+	} rms[] = {
+		{ "lr", "lr", FEATURES_ALL },
+		{ "rf", "rf", FEATURES_ALL },
+		{ "mlp", "mlp", FEATURES_ALL },
+		{ "medn", "medn", FEATURES_ALL },
+		{ "medn", "medn-d", FEATURES_ALL },
+		{ "medn", "medn-xi", FEATURES_NO_INFERABLE },
+		{ "medn", "medn-xm", FEATURES_NO_MEASURABLE },
+		{ "medn", "medn-r", FEATURES_SAMPLING },
+		{ "lop", "lop", FEATURES_ALL },
+	};
+	/* far queries: which field, its value (shapes chosen so that the
+	 * tensors stay possible) */
+	static const struct {
+		const char *field;
+		double value;
+	} far[] = {
+		{ "batch", 100000 }, { "cin", 100000 },	 { "cout", 100000 },
+		{ "hw", 4000 },	     { "hw", 1 },	 { "kernel", 2001 },
+		{ "stride", 1000 },  { "mem_avail", 2e9 }, { "mem_avail", 2.48e10 },
+		{ "mem_avail", 1e15 }, { "util", 1 },	 { "all", 0 },
+	};
+	struct dataset ds;
+	struct rm_settings s;
+	struct experiment x;
+	struct model fit;
+	struct modlat_predictor *p;
+	struct modlat_module q, base;
+	struct modlat_result r;
+	const char *const *names;
+	char err[MODLAT_ERR_LEN] = "", path[64];
+	size_t nbase = 0;
+	double lo = INFINITY, hi = -INFINITY, f[MODEL_MAX_FEATURES];
+	size_t k, i, j;
+	int d;
+
+	synth(&ds, MODULE_CONV);
+	for (i = 0; i < ds.n; i++)
+		if (ds.split[i] == SPLIT_TRAIN) {
+			lo = fmin(lo, ds.latency_ms[i]);
+			hi = fmax(hi, ds.latency_ms[i]);
+		}
+	memset(&x, 0, sizeof(x));
+	x.seed = 9;
+	for (k = 0; k < sizeof(rms) / sizeof(rms[0]); k++) {
+		CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, rms[k].rm, MODULE_CONV, &x, err), 0);
+		s.trees = 10;
+		s.epochs = 40;
+		s.direct = !strcmp(rms[k].variant, "medn-d");
+		CU_ASSERT_EQUAL_FATAL(model_fit(&fit, &ds, rms[k].rm, rms[k].fs, &s, err), 0);
+		attrs_set_str(&fit.attrs, "module", "conv", err);
+		attrs_set_str(&fit.attrs, "variant", rms[k].variant, err);
+		snprintf(path, sizeof(path), "conv.%s.h5", rms[k].variant);
+		CU_ASSERT_EQUAL_FATAL(model_write(&fit, tmp(path), err), 0);
+		model_release(&fit);
+		p = modlat_open(tmp(path), err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		nbase = 0;
+
+		/* the training rows: in range */
+		for (i = 0; i < ds.n; i++) {
+			const double *row = &ds.features[i * ds.d];
+
+			if (ds.split[i] != SPLIT_TRAIN)
+				continue;
+			q = given("conv", (long)row[0], (long)row[1], (long)row[2], (long)row[3],
+				  (long)row[4], (long)row[5]);
+			q.mem_avail = row[6];
+			q.util = row[7];
+			CU_ASSERT_EQUAL_FATAL(modlat_predict_ex(p, &q, &r, err), 0);
+			CU_ASSERT_EQUAL(r.flags & MODLAT_OUT_OF_RANGE, 0);
+			CU_ASSERT_PTR_NULL(r.feature);
+			CU_ASSERT(isfinite(r.latency_ms) && r.latency_ms > 0);
+			if (!nbase++)
+				base = q;
+		}
+		/* far outside */
+		for (j = 0; j < sizeof(far) / sizeof(far[0]); j++) {
+			const char *fl = far[j].field;
+			int all = !strcmp(fl, "all"), uses;
+
+			q = base; /* a training row: in range */
+			if (all) {
+				q.batch = q.cin = q.cout = q.hw = 1000;
+				q.kernel = 101, q.stride = 7;
+				q.mem_avail = 1e15, q.util = 1;
+			} else if (!strcmp(fl, "mem_avail")) {
+				q.mem_avail = far[j].value;
+			} else if (!strcmp(fl, "util")) {
+				q.util = far[j].value;
+			} else {
+				long *v[6] = { &q.batch, &q.cin, &q.cout, &q.hw, &q.kernel, &q.stride };
+				static const char *const sh[6] = { "batch", "cin",    "cout",
+								   "hw",    "kernel", "stride" };
+				int t;
+
+				for (t = 0; t < 6; t++)
+					if (!strcmp(fl, sh[t]))
+						*v[t] = (long)far[j].value;
+				if (far[j].value == 1) /* hw 1: below the range, and tiny for LOP */
+					q.batch = 1, q.kernel = 1;
+			}
+			d = modlat_features(p, &q, f, MODEL_MAX_FEATURES, &names, err);
+			CU_ASSERT_FATAL(d > 0);
+			for (uses = all, i = 0; i < (size_t)d; i++)
+				uses |= !strcmp(names[i], fl);
+			/* a shape parameter reaches every model (LOP's through the inferables) */
+			uses |= strcmp(fl, "mem_avail") && strcmp(fl, "util");
+			CU_ASSERT_EQUAL_FATAL(modlat_predict_ex(p, &q, &r, err), 0);
+			CU_ASSERT(isfinite(r.latency_ms) && r.latency_ms > 0);
+			CU_ASSERT(r.latency_ms >= lo / MODEL_FACTOR && r.latency_ms <= hi * MODEL_FACTOR);
+			ASSERT_CLOSE(r.latency_min_ms, lo / MODEL_FACTOR, 1e-15);
+			ASSERT_CLOSE(r.latency_max_ms, hi * MODEL_FACTOR, 1e-15);
+			CU_ASSERT_EQUAL(!!(r.flags & MODLAT_OUT_OF_RANGE), uses);
+			if (!(r.flags & MODLAT_OUT_OF_RANGE) != !uses)
+				fprintf(stderr, "\n  %s, %s = %g: flags %u\n", rms[k].variant, fl,
+					far[j].value, r.flags);
+			if (uses && !all && r.feature) {
+				/* the feature named: the field itself where the model has it */
+				for (i = 0; i < (size_t)d && strcmp(names[i], fl); i++)
+					;
+				if (i < (size_t)d)
+					CU_ASSERT_STRING_EQUAL(r.feature, fl);
+				CU_ASSERT(!(r.value >= r.train_min && r.value <= r.train_max));
+			}
+			CU_ASSERT(uses ? r.feature != NULL : r.feature == NULL);
+		}
+		modlat_close(p);
+	}
+	dataset_release(&ds);
+}
+
 UNIT_SUITE("predictor", UNIT_TEST(test_same_as_model), UNIT_TEST(test_inferable),
-	   UNIT_TEST(test_bad_input), UNIT_TEST(test_live_state), UNIT_TEST(test_selection));
+	   UNIT_TEST(test_bad_input), UNIT_TEST(test_live_state), UNIT_TEST(test_selection),
+	   UNIT_TEST(test_bounds_every_rm));

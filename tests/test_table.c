@@ -119,6 +119,58 @@ static void test_missing_and_negative(void)
 	table_release(&t);
 }
 
+/* A model that blew up (R² of -3.4e49, an average % difference of
+ * -1.077e+51) reads as such: no astronomically large or non-finite cell,
+ * in Markdown, LaTeX or CSV. */
+static void test_blown_up(void)
+{
+	static const char *const head[] = { "RM", "R²", "Avg diff" };
+	char err[ERR_LEN] = "", *csv, *md, *tex;
+	struct table t;
+
+	CU_ASSERT_EQUAL_FATAL(table_init(&t, "", 3, head, NULL, err), 0);
+	CU_ASSERT_EQUAL_FATAL(table_add_row(&t, err), 0);
+	CU_ASSERT_EQUAL_FATAL(table_add_row(&t, err), 1);
+	CU_ASSERT_EQUAL_FATAL(table_add_row(&t, err), 2);
+	CU_ASSERT_EQUAL(table_set(&t, 0, 0, "MLP", NULL, err), 0);
+	CU_ASSERT_EQUAL(table_set_r2(&t, 0, 1, -3.4e49, 4, err), 0);
+	CU_ASSERT_EQUAL(table_set_pct(&t, 0, 2, -1.077e51, 1, err), 0);
+	CU_ASSERT_EQUAL(table_set(&t, 1, 0, "LR", NULL, err), 0);
+	CU_ASSERT_EQUAL(table_set_r2(&t, 1, 1, -999.5, 4, err), 0); /* above the floor */
+	CU_ASSERT_EQUAL(table_set_pct(&t, 1, 2, 25000, 1, err), 0);
+	CU_ASSERT_EQUAL(table_set(&t, 2, 0, "X", NULL, err), 0);
+	CU_ASSERT_EQUAL(table_set_r2(&t, 2, 1, -INFINITY, 4, err), 0);
+	CU_ASSERT_EQUAL(table_set_pct(&t, 2, 2, INFINITY, 1, err), 0);
+	csv = table_render(&t, TABLE_CSV, err);
+	md = table_render(&t, TABLE_MD, err);
+	tex = table_render(&t, TABLE_TEX, err);
+	CU_ASSERT_STRING_EQUAL(csv, "RM,R²,Avg diff\n"
+				    "MLP,-1000,-10000\n"
+				    "LR,-999.5000,10000\n"
+				    "X,-1000,10000\n");
+	CU_ASSERT_STRING_EQUAL(md, "| RM  | R²        | Avg diff  |\n"
+				   "|:----|----------:|----------:|\n"
+				   "| MLP |   < -1000 | < -10000% |\n"
+				   "| LR  | -999.5000 | > +10000% |\n"
+				   "| X   |   < -1000 | > +10000% |\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(tex, "MLP & $<$ -1000 & $<$ -10000\\% \\\\"));
+	CU_ASSERT_PTR_NULL(strstr(md, "e+"));
+	CU_ASSERT_PTR_NULL(strstr(tex, "inf"));
+	/* a plain R² and percentage are as before; NaN still "n/a" */
+	CU_ASSERT_EQUAL(table_set_r2(&t, 0, 1, 0.8123, 4, err), 0);
+	CU_ASSERT_EQUAL(table_set_pct(&t, 0, 2, NAN, 1, err), 0);
+	free(csv);
+	csv = table_render(&t, TABLE_CSV, err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "MLP,0.8123,\n"));
+	CU_ASSERT_EQUAL(table_cap_pct(-5e60), -TABLE_PCT_CAP);
+	CU_ASSERT_EQUAL(table_cap_pct(12.5), 12.5);
+	CU_ASSERT(isnan(table_cap_pct(NAN)));
+	free(csv);
+	free(md);
+	free(tex);
+	table_release(&t);
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -407,5 +459,6 @@ static void test_contention_envs(void)
 }
 
 UNIT_SUITE("table", UNIT_TEST(test_render), UNIT_TEST(test_numbers),
-	   UNIT_TEST(test_missing_and_negative), UNIT_TEST(test_files), UNIT_TEST(test_read_csv),
-	   UNIT_TEST(test_source), UNIT_TEST(test_contention), UNIT_TEST(test_contention_envs));
+	   UNIT_TEST(test_missing_and_negative), UNIT_TEST(test_blown_up), UNIT_TEST(test_files),
+	   UNIT_TEST(test_read_csv), UNIT_TEST(test_source), UNIT_TEST(test_contention),
+	   UNIT_TEST(test_contention_envs));

@@ -24,7 +24,10 @@ static void usage(FILE *f)
 		"       predict MODEL|SELECTION --csv FILE\n"
 		"Predicts a module's latency (ms, printed on stdout) with a model file\n"
 		"(data/EXP/ENV/models/MODULE.RM.h5) or a selection (data/EXP/ENV/selection.h5:\n"
-		"each module's selected model).\n\n"
+		"each module's selected model).\n"
+		"Answers are positive, finite and bounded by what the model was trained on;\n"
+		"a query outside its training range is answered (exit 0) with one warning\n"
+		"line on stderr per run (README, \"Online prediction\").\n\n"
 		"  -m, --module NAME    conv, conv-relu, conv-bn, conv-bn-relu, bn, bn-relu,\n"
 		"                       linear, maxpool, avgpool (required without --csv)\n"
 		"      --batch N        batch size N\n"
@@ -100,6 +103,14 @@ static long *field_long(struct modlat_module *m, int k)
 	return v[k];
 }
 
+/* What a shape (k < 6), mem_avail (6) or util (7) can be. */
+static const char *const expected[3] = { "an integer >= 1", "bytes > 0", "a number in [0, 1]" };
+
+static int possible(int k, double v)
+{
+	return k < 6 ? v >= 1 : k == 6 ? v > 0 : v >= 0 && v <= 1;
+}
+
 /* Row i of the CSV over base into *m; name: room for the module name. */
 static int csv_module(const struct csv *c, const int *col, size_t i,
 		      const struct modlat_module *base, struct modlat_module *m, char *name,
@@ -127,6 +138,9 @@ static int csv_module(const struct csv *c, const int *col, size_t i,
 		if (k < 6 ? parse_long(cell, field_long(m, k)) < 0 : parse_num(cell, &v) < 0)
 			return err_set(err, "%s: row %zu: %s '%s' is not %s", path, c->row[i],
 				       fields[k], cell, k < 6 ? "an integer" : "a plain decimal number");
+		if (!possible(k, k < 6 ? (double)*field_long(m, k) : v))
+			return err_set(err, "%s: row %zu: %s '%s': expected %s", path, c->row[i],
+				       fields[k], cell, expected[k < 6 ? 0 : k - 5]);
 		if (k == 6) {
 			m->mem_avail = v;
 			m->flags |= MODLAT_MEM_GIVEN;
@@ -176,6 +190,24 @@ static int time_predictions(const struct modlat_predictor *p, const struct modla
 	return 0;
 }
 
+/* The one line on stderr of a run whose answers were bounded: how many,
+ * and the first (row: its CSV row, 0 without --csv). */
+static void warn_flagged(const struct modlat_result *r, size_t row, size_t n, size_t nrows)
+{
+	char which[128] = "", what[512];
+
+	if (nrows > 1)
+		snprintf(which, sizeof(which), "%zu of %zu rows (first: row %zu) ", n, nrows, row);
+	if (r->flags & MODLAT_OUT_OF_RANGE)
+		snprintf(what, sizeof(what), "outside the training range of %s (%s = %g, trained "
+			 "%g to %g)", r->model, r->feature, r->value, r->train_min, r->train_max);
+	else
+		snprintf(what, sizeof(what), "answered by %s outside its latency bounds", r->model);
+	fprintf(stderr, "predict: warning: %s%s; answer%s bounded to the training range "
+		"(inputs within 5%% of it, latency within [%g, %g] ms)\n", which, what,
+		nrows > 1 ? "s" : "", r->latency_min_ms, r->latency_max_ms);
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_BATCH = 256, O_CIN, O_COUT, O_HW, O_KERNEL, O_STRIDE, O_MEM, O_UTIL };
@@ -201,7 +233,8 @@ int main(int argc, char **argv)
 	char err[MODLAT_ERR_LEN], name[64], optmsg[128];
 	double *lat = NULL, total = 0, us;
 	long repeat = 0;
-	size_t i, nrows = 1, rounds;
+	size_t i, nrows = 1, rounds, nflagged = 0, first_row = 0;
+	struct modlat_result first;
 	int opt, k, col[NFIELDS + 1], rc = 1;
 
 	modlat_module_init(&base);
@@ -216,11 +249,22 @@ int main(int argc, char **argv)
 					fields[opt - O_BATCH], optarg);
 				return 2;
 			}
+			if (!possible(0, (double)*field_long(&base, opt - O_BATCH))) {
+				fprintf(stderr, "predict: --%s '%s': expected %s\n",
+					fields[opt - O_BATCH], optarg, expected[0]);
+				return 2;
+			}
 			break;
 		case O_MEM: case O_UTIL:
 			if (parse_num(optarg, opt == O_MEM ? &base.mem_avail : &base.util) < 0) {
 				fprintf(stderr, "predict: --%s '%s' is not a number\n",
 					opt == O_MEM ? "mem-avail" : "util", optarg);
+				return 2;
+			}
+			if (!possible(opt == O_MEM ? 6 : 7, opt == O_MEM ? base.mem_avail : base.util)) {
+				fprintf(stderr, "predict: --%s '%s': expected %s\n",
+					opt == O_MEM ? "mem-avail" : "util", optarg,
+					expected[opt == O_MEM ? 1 : 2]);
 				return 2;
 			}
 			base.flags |= opt == O_MEM ? MODLAT_MEM_GIVEN : MODLAT_UTIL_GIVEN;
@@ -269,10 +313,12 @@ int main(int argc, char **argv)
 	    !(lat = xcalloc(nrows, sizeof(double), err)))
 		goto fail;
 	for (i = 0; i < nrows; i++) {
+		struct modlat_result r;
+
 		if (csv_path && csv_module(&c, col, i, &base, &m, name, sizeof(name), csv_path,
 					   err) < 0)
 			goto fail;
-		if (modlat_predict(p, csv_path ? &m : &base, &lat[i], err) < 0) {
+		if (modlat_predict_ex(p, csv_path ? &m : &base, &r, err) < 0) {
 			if (csv_path) {
 				char msg[MODLAT_ERR_LEN];
 
@@ -281,8 +327,15 @@ int main(int argc, char **argv)
 			}
 			goto fail;
 		}
+		lat[i] = r.latency_ms;
 		total += lat[i];
+		if (r.flags && !nflagged++) {
+			first = r;
+			first_row = csv_path ? c.row[i] : 0;
+		}
 	}
+	if (nflagged)
+		warn_flagged(&first, first_row, nflagged, nrows);
 	if (repeat) {
 		if (csv_path)
 			csv_module(&c, col, 0, &base, &m, name, sizeof(name), csv_path, err);

@@ -173,9 +173,16 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		goto out;
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	if (!quiet)
-		fprintf(stderr, "fit-%s: %s %s: %zu features, fit in %.2f s, peak memory %.1f MiB -> %s\n",
-			rm, mname, variant, m.d, now_s() - t0, ru.ru_maxrss / 1024.0, out);
+	if (!quiet) {
+		const char *deg = attrs_str(&m.attrs, "degenerate_features");
+
+		fprintf(stderr, "fit-%s: %s %s: %zu features%s%s%s, fit in %.2f s, peak memory "
+			"%.1f MiB -> %s\n", rm, mname, variant, m.d,
+			deg && *deg ? " (used as constants, their training range is below 1% of "
+				      "their magnitude: " : "",
+			deg && *deg ? deg : "", deg && *deg ? ")" : "", now_s() - t0,
+			ru.ru_maxrss / 1024.0, out);
+	}
 	model_release(&m);
 	rc = 0;
 out:

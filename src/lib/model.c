@@ -51,6 +51,8 @@ void model_release(struct model *m)
 	free(m->names);
 	free(m->lo);
 	free(m->range);
+	free(m->train_min);
+	free(m->train_max);
 	attrs_release(&m->attrs);
 	memset(m, 0, sizeof(*m));
 }
@@ -89,15 +91,30 @@ static int pick_columns(struct model *m, const struct dataset *ds, enum feature_
 	return 0;
 }
 
-/* Min-max scaler fitted on the training rows (train[ntrain] indices). */
-static int fit_scaler(struct model *m, const struct dataset *ds, const int *cols,
+/* A training range [lo, hi] too narrow for its magnitude to learn from: a
+ * constant, or a spread below MODEL_DEGENERATE of the largest |value|. */
+static int degenerate_range(double lo, double hi)
+{
+	return !(hi - lo > 0) || hi - lo < MODEL_DEGENERATE * fmax(fabs(lo), fabs(hi));
+}
+
+int model_degenerate(const struct model *m, size_t j)
+{
+	return degenerate_range(m->train_min[j], m->train_max[j]);
+}
+
+/* Each feature's and the latency's range over the training rows
+ * (train[ntrain] indices), the min-max scaler (degenerate features scale
+ * as constants) and the note of the degenerate ones. */
+static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols,
 		      const size_t *train, size_t ntrain, char *err)
 {
+	char note[MODEL_MAX_FEATURES * 64] = "";
 	size_t i, j;
 
-	m->lo = xcalloc(m->d, sizeof(double), err);
-	m->range = xcalloc(m->d, sizeof(double), err);
-	if (!m->lo || !m->range)
+	m->train_min = xcalloc(m->d, sizeof(double), err);
+	m->train_max = xcalloc(m->d, sizeof(double), err);
+	if (!m->train_min || !m->train_max)
 		return -1;
 	for (j = 0; j < m->d; j++) {
 		double lo = INFINITY, hi = -INFINITY;
@@ -108,23 +125,91 @@ static int fit_scaler(struct model *m, const struct dataset *ds, const int *cols
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-		m->lo[j] = lo;
-		m->range[j] = hi - lo;
+		m->train_min[j] = lo;
+		m->train_max[j] = hi;
+		if (degenerate_range(lo, hi))
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s",
+				 note[0] ? "," : "", m->names[j]);
+	}
+	m->lat_min = INFINITY;
+	m->lat_max = -INFINITY;
+	for (i = 0; i < ntrain; i++) {
+		double y = ds->latency_ms[train[i]];
+
+		m->lat_min = y < m->lat_min ? y : m->lat_min;
+		m->lat_max = y > m->lat_max ? y : m->lat_max;
+	}
+	if (!(m->lat_min > 0) || !isfinite(m->lat_max))
+		return err_set(err, "training latencies from %g to %g ms, expected positive numbers",
+			       m->lat_min, m->lat_max);
+	if (attrs_set_num(&m->attrs, "latency_min_ms", m->lat_min, err) < 0 ||
+	    attrs_set_num(&m->attrs, "latency_max_ms", m->lat_max, err) < 0 ||
+	    attrs_set_str(&m->attrs, "degenerate_features", note, err) < 0)
+		return -1;
+	if (m->ops->raw_inputs)
+		return 0;
+	m->lo = xcalloc(m->d, sizeof(double), err);
+	m->range = xcalloc(m->d, sizeof(double), err);
+	if (!m->lo || !m->range)
+		return -1;
+	for (j = 0; j < m->d; j++) {
+		m->lo[j] = m->train_min[j];
+		m->range[j] = model_degenerate(m, j) ? 0.0 : m->train_max[j] - m->train_min[j];
 	}
 	return 0;
 }
 
-/* x' for the RM from the raw values of the model's features. */
-static void transform(const struct model *m, const double *x, double *out)
+/* x' for the RM from the raw values of the model's features, clamped to the
+ * training range and the margin; *flags and *first note a feature outside
+ * its training range (a degenerate one: farther than MODEL_DEGENERATE of its
+ * magnitude). A NaN lands on a bound (and is flagged). */
+static void transform(const struct model *m, const double *x, double *out, unsigned *flags,
+		      int *first)
 {
 	size_t j;
 
-	if (!m->lo) {
-		memcpy(out, x, m->d * sizeof(double));
-		return;
+	for (j = 0; j < m->d; j++) {
+		double v = x[j], lo = m->train_min[j], hi = m->train_max[j];
+
+		if (!(v >= lo && v <= hi)) {
+			double tol = degenerate_range(lo, hi)
+					     ? MODEL_DEGENERATE * fmax(fabs(lo), fabs(hi))
+					     : 0.0;
+
+			if (!(v >= lo - tol && v <= hi + tol)) {
+				*flags |= MODEL_OUT_OF_RANGE;
+				if (*first < 0)
+					*first = (int)j;
+			}
+		}
+		if (m->lo) {
+			double s = m->range[j] > 0 ? (v - m->lo[j]) / m->range[j] : 0.0;
+
+			out[j] = fmin(fmax(s, -MODEL_MARGIN), 1.0 + MODEL_MARGIN);
+		} else {
+			double r = hi - lo;
+
+			out[j] = fmin(fmax(v, lo - MODEL_MARGIN * r), hi + MODEL_MARGIN * r);
+		}
 	}
-	for (j = 0; j < m->d; j++)
-		out[j] = m->range[j] > 0 ? (x[j] - m->lo[j]) / m->range[j] : 0.0;
+}
+
+/* The RM's answer p (log latency for a log target) as a latency within
+ * [lat_min / MODEL_FACTOR, lat_max * MODEL_FACTOR]. */
+static double bound_output(const struct model *m, double p, unsigned *flags)
+{
+	double lo = m->lat_min / MODEL_FACTOR, hi = m->lat_max * MODEL_FACTOR;
+
+	if (m->target_log)
+		p = exp(p);
+	if (p >= lo && p <= hi)
+		return p;
+	*flags |= MODEL_BOUNDED;
+	if (isnan(p)) {
+		*flags |= MODEL_NAN;
+		return sqrt(m->lat_min * m->lat_max);
+	}
+	return p < lo ? lo : hi;
 }
 
 int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum feature_set fs,
@@ -155,16 +240,19 @@ int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum fe
 			m->d + 2, m->d);
 		goto out;
 	}
-	if (!m->ops->raw_inputs && fit_scaler(m, ds, cols, train, ntrain, err) < 0)
+	if (fit_ranges(m, ds, cols, train, ntrain, err) < 0)
 		goto out;
 	X = xcalloc(ntrain * m->d, sizeof(double), err);
 	y = xcalloc(ntrain, sizeof(double), err);
 	if (!X || !y)
 		goto out;
 	for (i = 0; i < ntrain; i++) {
+		unsigned flags = 0;
+		int first = -1;
+
 		for (j = 0; j < m->d; j++)
 			raw[j] = ds->features[train[i] * ds->d + cols[j]];
-		transform(m, raw, &X[i * m->d]);
+		transform(m, raw, &X[i * m->d], &flags, &first);
 		y[i] = m->target_log ? log(ds->latency_ms[train[i]]) : ds->latency_ms[train[i]];
 	}
 	rc = m->ops->fit(X, y, ntrain, m->d, s, &m->rm, err);
@@ -177,13 +265,24 @@ out:
 	return rc;
 }
 
+double model_predict_flagged(const struct model *m, const double *x, unsigned *flags,
+			     int *feature)
+{
+	double v[MODEL_MAX_FEATURES];
+	int first = -1;
+
+	*flags = 0;
+	transform(m, x, v, flags, &first);
+	if (feature)
+		*feature = first;
+	return bound_output(m, m->ops->predict_one(m->rm, v), flags);
+}
+
 double model_predict_one(const struct model *m, const double *x)
 {
-	double v[MODEL_MAX_FEATURES], p;
+	unsigned flags;
 
-	transform(m, x, v);
-	p = m->ops->predict_one(m->rm, v);
-	return m->target_log ? exp(p) : p;
+	return model_predict_flagged(m, x, &flags, NULL);
 }
 
 int model_predict_dataset(const struct model *m, const struct dataset *ds, double *out,
@@ -191,6 +290,7 @@ int model_predict_dataset(const struct model *m, const struct dataset *ds, doubl
 {
 	int cols[MODEL_MAX_FEATURES];
 	double raw[MODEL_MAX_FEATURES], *X;
+	unsigned flags = 0;
 	size_t i, j;
 	int rc;
 
@@ -200,15 +300,17 @@ int model_predict_dataset(const struct model *m, const struct dataset *ds, doubl
 	if (!X)
 		return -1;
 	for (i = 0; i < ds->n; i++) {
+		int first = -1;
+
 		for (j = 0; j < m->d; j++)
 			raw[j] = ds->features[i * ds->d + cols[j]];
-		transform(m, raw, &X[i * m->d]);
+		transform(m, raw, &X[i * m->d], &flags, &first);
 	}
 	rc = m->ops->predict(m->rm, X, ds->n, out, err);
 	free(X);
-	if (rc == 0 && m->target_log)
+	if (rc == 0)
 		for (i = 0; i < ds->n; i++)
-			out[i] = exp(out[i]);
+			out[i] = bound_output(m, out[i], &flags);
 	return rc;
 }
 
@@ -286,6 +388,9 @@ int model_write(const struct model *m, const char *path, char *err)
 	if (m->lo && (h5_write_f64(out.file, "scaler_min", 1, &m->d, m->lo, err) < 0 ||
 		      h5_write_f64(out.file, "scaler_range", 1, &m->d, m->range, err) < 0))
 		goto fail;
+	if (h5_write_f64(out.file, "train_min", 1, &m->d, m->train_min, err) < 0 ||
+	    h5_write_f64(out.file, "train_max", 1, &m->d, m->train_max, err) < 0)
+		goto fail;
 	if (h5_group(out.file, "params", &g, err) < 0 || write_params(g, &ps, err) < 0)
 		goto fail;
 	H5Gclose(g);
@@ -341,6 +446,49 @@ bad:
 	return -1;
 }
 
+/* The training ranges and latency bounds of a model file, checked: every
+ * number finite, min <= max, latencies positive, a scaler that agrees
+ * with the training ranges. */
+static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
+{
+	const struct attr *lo = attrs_get(&m->attrs, "latency_min_ms");
+	const struct attr *hi = attrs_get(&m->attrs, "latency_max_ms");
+	size_t a, b, j;
+
+	if (h5_read_f64(f, "train_min", 1, &a, &m->train_min, err) < 0 ||
+	    h5_read_f64(f, "train_max", 1, &b, &m->train_max, err) < 0)
+		return -1;
+	if (a != m->d || b != m->d)
+		return err_set(err, "%s: train_min/train_max have %zu/%zu values for %zu features",
+			       path, a, b, m->d);
+	for (j = 0; j < m->d; j++) {
+		if (!isfinite(m->train_min[j]) || !isfinite(m->train_max[j]) ||
+		    m->train_min[j] > m->train_max[j])
+			return err_set(err, "%s: feature '%s' has the training range [%g, %g], "
+				       "expected finite numbers, min <= max", path, m->names[j],
+				       m->train_min[j], m->train_max[j]);
+		if (m->lo && (!isfinite(m->lo[j]) || !isfinite(m->range[j]) || m->range[j] < 0))
+			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, "
+				       "expected finite numbers and a range >= 0", path, m->names[j],
+				       m->lo[j], m->range[j]);
+		/* what fit wrote: min = train_min, range = max - min or 0 (degenerate) */
+		if (m->lo && (m->lo[j] != m->train_min[j] ||
+			      (m->range[j] != 0 && m->range[j] != m->train_max[j] - m->train_min[j])))
+			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, which "
+				       "disagree with its training range [%g, %g]", path, m->names[j],
+				       m->lo[j], m->range[j], m->train_min[j], m->train_max[j]);
+	}
+	if (!lo || lo->str || !hi || hi->str)
+		return err_set(err, "%s: attribute 'latency_min_ms' or 'latency_max_ms' is missing "
+			       "or not a number", path);
+	m->lat_min = lo->num;
+	m->lat_max = hi->num;
+	if (!(m->lat_min > 0) || !isfinite(m->lat_max) || m->lat_min > m->lat_max)
+		return err_set(err, "%s: training latencies from %g to %g ms, expected positive, "
+			       "finite, min <= max", path, m->lat_min, m->lat_max);
+	return 0;
+}
+
 int model_read(struct model *m, const char *path, char *err)
 {
 	struct param_set ps;
@@ -352,8 +500,17 @@ int model_read(struct model *m, const char *path, char *err)
 
 	memset(m, 0, sizeof(*m));
 	param_set_init(&ps);
-	if (h5_open(path, MODEL_FORMAT, MODEL_VERSION, &f, err) < 0)
+	if (h5_open(path, MODEL_FORMAT, MODEL_VERSION, &f, err) < 0) {
+		char e1[ERR_LEN];
+
+		if (h5_open(path, MODEL_FORMAT, 1, &f, e1) == 0) {
+			h5_close(f);
+			err_set(err, "%s: a model file of format version 1, which does not record the "
+				"training ranges that bound its predictions; fit it again (make models, "
+				"or bin/fit-RM)", path);
+		}
 		return -1;
+	}
 	if (attrs_read(f, &m->attrs, err) < 0)
 		goto fail;
 	rm = attrs_str(&m->attrs, "rm");
@@ -382,6 +539,8 @@ int model_read(struct model *m, const char *path, char *err)
 			goto fail;
 		}
 	}
+	if (read_ranges(m, f, path, err) < 0)
+		goto fail;
 	if (h5_open_group(f, "params", &g, err) < 0 ||
 	    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, read_param, &rc) < 0 || rc.failed)
 		goto fail;

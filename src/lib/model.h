@@ -6,15 +6,35 @@
  * settings say raw), and fits the RM on the training rows. LOP instead gets
  * the raw out_size, data_size and flops columns and the raw latency.
  *
- * The model file (HDF5, format "modlat-model", version 1):
+ * Bounds. A model answers only within what it was trained on:
+ *   - inputs: a scaled feature is clamped to [-MODEL_MARGIN, 1 + MODEL_MARGIN]
+ *     (LOP's raw inputs to the same interval of their training range);
+ *   - a feature whose training range is below MODEL_DEGENERATE of its
+ *     magnitude (mem_avail on a quiet machine: 32 KB out of 2e10 bytes) is
+ *     "degenerate": scaled as a constant (range 0, so it is 0 in training and
+ *     in every query), since the model cannot learn anything from it and
+ *     would otherwise be asked about values thousands of ranges away;
+ *   - the prediction is clamped to [lat_min / MODEL_FACTOR, lat_max *
+ *     MODEL_FACTOR] of the training latencies: positive and finite.
+ * model_predict_flagged says when a query lies outside the training range
+ * (the flag tolerance of a degenerate feature is MODEL_DEGENERATE of its
+ * magnitude) and when the output was bounded.
+ *
+ * The model file (HDF5, format "modlat-model", version 2):
  *   /feature_names  string  [d]   the dataset columns used, in order
- *   /scaler_min     float64 [d]
- *   /scaler_range   float64 [d]   max - min (0: constant in training)
+ *   /scaler_min     float64 [d]   (not for raw-input RMs: LOP)
+ *   /scaler_range   float64 [d]   max - min (0: constant or degenerate in training)
+ *   /train_min      float64 [d]   each feature's range in the training split
+ *   /train_max      float64 [d]
  *   /params/NAME    the RM's arrays (param_set)
  *   attributes: rm (lr, rf, mlp, medn, lop), variant (medn-d, medn-xi, ...),
  *     module, feature_set, target (log | raw), settings (the fragment text),
- *     seed, dataset, dataset_checksum, experiment, environment, tool_version
- * No time stamps: the same inputs and seed give the same bytes.
+ *     seed, dataset, dataset_checksum, experiment, environment, tool_version,
+ *     latency_min_ms, latency_max_ms (the training latencies' range),
+ *     degenerate_features (the features used as constants, comma-separated,
+ *     "" for none)
+ * No time stamps: the same inputs and seed give the same bytes. Version 1
+ * files (no training ranges) are refused with a message to fit them again.
  */
 #ifndef MODLAT_MODEL_H
 #define MODLAT_MODEL_H
@@ -25,8 +45,20 @@
 #include "rm.h"
 
 #define MODEL_FORMAT "modlat-model"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2
 #define MODEL_MAX_FEATURES 64
+
+/* scaled inputs are clamped to [-MODEL_MARGIN, 1 + MODEL_MARGIN] */
+#define MODEL_MARGIN 0.05
+/* predictions are clamped to [lat_min / MODEL_FACTOR, lat_max * MODEL_FACTOR] */
+#define MODEL_FACTOR 10.0
+/* a training range below this share of the feature's magnitude is degenerate */
+#define MODEL_DEGENERATE 0.01
+
+/* bits of model_predict_flagged's *flags */
+#define MODEL_OUT_OF_RANGE 1u /* a feature lies outside its training range */
+#define MODEL_BOUNDED 2u      /* the RM's answer lay outside the latency bounds */
+#define MODEL_NAN 4u          /* the RM's answer was not a number (a broken model) */
 
 enum feature_set {
 	FEATURES_ALL,
@@ -41,6 +73,8 @@ struct model {
 	size_t d;                 /* features used */
 	char **names;             /* d dataset column names */
 	double *lo, *range;       /* scaler; NULL for raw-input RMs */
+	double *train_min, *train_max; /* d: each feature's range in the training split */
+	double lat_min, lat_max;  /* the training latencies' range (ms), > 0 */
 	int target_log;
 	struct attrs attrs;
 };
@@ -61,10 +95,18 @@ int model_read(struct model *m, const char *path, char *err);
  * another module or lacks a feature. */
 int model_bind(const struct model *m, const struct dataset *ds, int *cols, char *err);
 
-/* Predicted latency (ms) from the d raw feature values, in the model's order.
- * The hot path: no allocation. */
+/* Predicted latency (ms) from the d raw feature values, in the model's order,
+ * within the bounds above. The hot path: no allocation. */
 double model_predict_one(const struct model *m, const double *x);
-/* Predicted latency of every row of ds (out[n]), batched. */
+/* The same, and *flags (MODEL_* bits) says what the bounds did; *feature
+ * (may be NULL) gets the index of the first feature outside its training
+ * range, or -1. */
+double model_predict_flagged(const struct model *m, const double *x, unsigned *flags,
+			     int *feature);
+/* Whether feature j is degenerate (see above). */
+int model_degenerate(const struct model *m, size_t j);
+/* Predicted latency of every row of ds (out[n]), batched, bounded as
+ * model_predict_one. */
 int model_predict_dataset(const struct model *m, const struct dataset *ds, double *out,
 			  char *err);
 

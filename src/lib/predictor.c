@@ -35,6 +35,11 @@ _Static_assert((int)MODLAT_CONV_BN_RELU == (int)MODULE_CONV_BN_RELU &&
 /* sampling parameters above this are refused (module.c's long arithmetic
  * on them must not overflow) */
 #define MAX_DIM (1L << 30)
+/* a module whose float32 tensors (input, output, weights) take more bytes
+ * than this cannot run: 2^48 is the x86-64 (and ARMv8) virtual address space */
+#define MAX_TENSOR_BYTES 281474976710656.0
+/* a given mem_avail above 2^64 bytes is no machine's */
+#define MAX_MEM_AVAIL 18446744073709551616.0
 /* the parameters of a sliding window (conv family and pools) */
 #define WINDOW (PARAM_HW | PARAM_KERNEL | PARAM_STRIDE)
 
@@ -406,6 +411,23 @@ static const struct bound_model *find_model(const struct modlat_predictor *p,
 	return b;
 }
 
+/* "module 'conv': batch 1, cin 8, ..., hw 1000000000 make tensors of ..." */
+static int too_large(const struct module_shape *sh, char *err)
+{
+	const long v[6] = { sh->batch, sh->cin, sh->cout, sh->hw, sh->kernel, sh->stride };
+	unsigned params = module_params(sh->kind);
+	char shape[256] = "";
+	int s;
+
+	for (s = 0; s <= SRC_STRIDE; s++)
+		if (params & (1u << s))
+			snprintf(shape + strlen(shape), sizeof(shape) - strlen(shape), "%s%s %ld",
+				 shape[0] ? ", " : "", source_names[s], v[s]);
+	return err_set(err, "module '%s': %s make tensors of %.3g bytes, more than the 2^48 "
+		       "(256 TiB) a CPU can address", module_name(sh->kind), shape,
+		       module_bytes(sh));
+}
+
 /* The feature values of mm for its model (*out) into x. */
 static int features(const struct modlat_predictor *p, const struct modlat_module *mm,
 		    const struct bound_model **out, double *x, char *err)
@@ -426,12 +448,20 @@ static int features(const struct modlat_predictor *p, const struct modlat_module
 		if (!(b->need & (1u << s)))
 			continue;
 		if (given[s] == 0)
-			return err_set(err, "module '%s': '%s' is missing, the model needs it",
-				       module_name(kind), source_names[s]);
+			return err_set(err, "module '%s': '%s' is missing (0 means not given), the "
+				       "model needs a value of 1 to %ld", module_name(kind),
+				       source_names[s], MAX_DIM);
 		if (given[s] < 0 || given[s] > MAX_DIM)
 			return err_set(err, "module '%s': '%s' is %ld, expected 1 to %ld",
 				       module_name(kind), source_names[s], given[s], MAX_DIM);
 	}
+	/* a measurable given is checked whether the model uses it or not */
+	if ((mm->flags & MODLAT_MEM_GIVEN) && !(mem > 0 && mem <= MAX_MEM_AVAIL))
+		return err_set(err, "module '%s': mem_avail is %g, expected bytes > 0 and at most "
+			       "2^64 (the flags say it is given)", module_name(kind), mem);
+	if ((mm->flags & MODLAT_UTIL_GIVEN) && !(util >= 0 && util <= 1))
+		return err_set(err, "module '%s': util is %g, expected a value in [0, 1] (the flags "
+			       "say it is given)", module_name(kind), util);
 	sh.kind = kind;
 	sh.batch = mm->batch;
 	sh.cin = mm->cin;
@@ -442,18 +472,14 @@ static int features(const struct modlat_predictor *p, const struct modlat_module
 	if ((b->need & WINDOW) == WINDOW && module_out_hw(&sh) <= 0)
 		return err_set(err, "module '%s': kernel %ld does not fit hw %ld (no output)",
 			       module_name(kind), sh.kernel, sh.hw);
+	if ((b->need & params) == params && module_bytes(&sh) > MAX_TENSOR_BYTES)
+		return too_large(&sh, err);
 	if (b->inferable) {
 		inf[0] = module_data_size(&sh);
 		inf[1] = module_param_count(&sh);
 		inf[2] = module_flops(&sh);
 		inf[3] = module_out_size(&sh);
 	}
-	if (b->mem && (mm->flags & MODLAT_MEM_GIVEN) && !(mem >= 0 && isfinite(mem)))
-		return err_set(err, "module '%s': mem_avail is %g, expected bytes >= 0 (the flags "
-			       "say it is given)", module_name(kind), mem);
-	if (b->util && (mm->flags & MODLAT_UTIL_GIVEN) && !(util >= 0 && util <= 1))
-		return err_set(err, "module '%s': util is %g, expected a value in [0, 1] (the flags "
-			       "say it is given)", module_name(kind), util);
 	if ((b->mem && !(mm->flags & MODLAT_MEM_GIVEN)) ||
 	    (b->util && !(mm->flags & MODLAT_UTIL_GIVEN))) {
 		double lm, lu;
@@ -476,15 +502,41 @@ static int features(const struct modlat_predictor *p, const struct modlat_module
 	return 0;
 }
 
-int modlat_predict(const struct modlat_predictor *p, const struct modlat_module *m,
-		   double *latency_ms, char *err)
+int modlat_predict_ex(const struct modlat_predictor *p, const struct modlat_module *m,
+		      struct modlat_result *r, char *err)
 {
 	const struct bound_model *b;
-	double x[MODEL_MAX_FEATURES];
+	double x[MODEL_MAX_FEATURES], v;
+	unsigned flags;
+	int j;
 
 	if (features(p, m, &b, x, err) < 0)
 		return -1;
-	*latency_ms = model_predict_one(&b->m, x);
+	v = model_predict_flagged(&b->m, x, &flags, &j);
+	if (flags & MODEL_NAN)
+		return err_set(err, "%s: the model gave no number (NaN) for this query: the model "
+			       "is broken, fit it again", b->path);
+	r->latency_ms = v;
+	r->flags = (flags & MODEL_OUT_OF_RANGE ? MODLAT_OUT_OF_RANGE : 0u) |
+		   (flags & MODEL_BOUNDED ? MODLAT_BOUNDED : 0u);
+	r->model = b->path;
+	r->feature = j >= 0 ? b->m.names[j] : NULL;
+	r->value = j >= 0 ? x[j] : NAN;
+	r->train_min = j >= 0 ? b->m.train_min[j] : NAN;
+	r->train_max = j >= 0 ? b->m.train_max[j] : NAN;
+	r->latency_min_ms = b->m.lat_min / MODEL_FACTOR;
+	r->latency_max_ms = b->m.lat_max * MODEL_FACTOR;
+	return 0;
+}
+
+int modlat_predict(const struct modlat_predictor *p, const struct modlat_module *m,
+		   double *latency_ms, char *err)
+{
+	struct modlat_result r;
+
+	if (modlat_predict_ex(p, m, &r, err) < 0)
+		return -1;
+	*latency_ms = r.latency_ms;
 	return 0;
 }
 

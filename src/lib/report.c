@@ -255,6 +255,14 @@ static double limit(const struct select_eval *e, int k)
 	}
 }
 
+/* A metric's cell: an R² below TABLE_R2_FLOOR reads as a model that blew up. */
+static int set_metric(struct table *t, size_t row, size_t col, int k, double v, int decimals,
+		      char *err)
+{
+	return k == M_R2 ? table_set_r2(t, row, col, v, decimals, err)
+			 : table_set_num(t, row, col, v, decimals, err);
+}
+
 static int table5(const struct env *v, struct table *wide, struct table *csv, char *err)
 {
 	static const char *const csv_head[NCSV] = {
@@ -287,7 +295,9 @@ static int table5(const struct env *v, struct table *wide, struct table *csv, ch
 		 "Table 5 (%s environment): per regression model and module, the test-split Acc "
 		 "(P20), R², Tps (median time of one single-sample prediction, ms) and Size (KB), "
 		 "and the average %% difference vs MEDN: the mean over modules of 100 * (x - MEDN) "
-		 "/ |MEDN| (modules where MEDN's value is 0 left out). Repeatability ceiling: the "
+		 "/ |MEDN| (modules where MEDN's value is 0 left out; beyond 10000%% it reads > "
+		 "+10000%% or < -10000%%). R² < -1000: the model's predictions blew up. "
+		 "Repeatability ceiling: the "
 		 "P10 and P20 of a sample's median as a prediction of the median of the same "
 		 "configuration measured again at the end of the bench (the dataset's re-measured "
 		 "subset, every split), the upper bound for a model of the median (n/a: no "
@@ -309,8 +319,8 @@ static int table5(const struct env *v, struct table *wide, struct table *csv, ch
 			for (m = 0; m < v->nmod; m++) {
 				x[m] = metric(cell(v, var, m), j);
 				ref[m] = metric(cell(v, (size_t)medn, m), j);
-				if (table_set_num(wide, (size_t)row, m + 2, x[m], metric_decimals[j],
-						  err) < 0)
+				if (set_metric(wide, (size_t)row, m + 2, j, x[m], metric_decimals[j],
+					       err) < 0)
 					goto out;
 			}
 			if ((long)var == medn ? table_set(wide, (size_t)row, ncols - 1, "-", "", err)
@@ -331,8 +341,8 @@ static int table5(const struct env *v, struct table *wide, struct table *csv, ch
 
 				if (m < v->nmod) {
 					val = metric(cell(v, var, m), j);
-					if (table_set_num(csv, (size_t)row, (size_t)j + 2, val,
-							metric_csv_decimals[j], err) < 0)
+					if (set_metric(csv, (size_t)row, (size_t)j + 2, j, val,
+						       metric_csv_decimals[j], err) < 0)
 						goto out;
 					continue;
 				}
@@ -340,7 +350,7 @@ static int table5(const struct env *v, struct table *wide, struct table *csv, ch
 					x[k] = metric(cell(v, var, k), j);
 					ref[k] = metric(cell(v, (size_t)medn, k), j);
 				}
-				val = select_pct_diff(x, ref, v->nmod, NULL);
+				val = table_cap_pct(select_pct_diff(x, ref, v->nmod, NULL));
 				if (table_set_num(csv, (size_t)row, (size_t)j + 2, val, 2, err) < 0)
 					goto out;
 			}
@@ -472,7 +482,7 @@ static int paper_vs_ours(const struct env *v, const struct reference *ref, struc
 			    table_set_num(t, (size_t)row, 2, pa, 4, err) < 0 ||
 			    table_set_num(t, (size_t)row, 3, e->test_p20, 4, err) < 0 ||
 			    table_set_num(t, (size_t)row, 4, pr, 4, err) < 0 ||
-			    table_set_num(t, (size_t)row, 5, e->test_r2, 4, err) < 0) {
+			    table_set_r2(t, (size_t)row, 5, e->test_r2, 4, err) < 0) {
 				table_release(t);
 				return -1;
 			}
@@ -739,7 +749,8 @@ int report_ablation(const struct select_eval *e, size_t n, struct table *t, char
 		 "MEDN ablation, the data of the paper's Fig. 4 (%s environment): test-split P10, "
 		 "P20 (Acc) and R² averaged over %zu modules (%s). MEDN-D: no reconstruction "
 		 "decoder; MEDN-XI: no inferable parameters; MEDN-XM: no measurable parameters; "
-		 "MEDN-R: sampling parameters only. %s%sSource: %s.",
+		 "MEDN-R: sampling parameters only. R² < -1000: predictions that blew up. "
+		 "%s%sSource: %s.",
 		 e[0].environment, m, list, contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 4, head, csv, err) < 0)
 		goto out;
@@ -758,7 +769,7 @@ int report_ablation(const struct select_eval *e, size_t n, struct table *t, char
 		    table_set(t, (size_t)row, 0, label, variants[k], err) < 0 ||
 		    table_set_num(t, (size_t)row, 1, p10 / (double)m, 4, err) < 0 ||
 		    table_set_num(t, (size_t)row, 2, p20 / (double)m, 4, err) < 0 ||
-		    table_set_num(t, (size_t)row, 3, r2 / (double)m, 4, err) < 0)
+		    table_set_r2(t, (size_t)row, 3, r2 / (double)m, 4, err) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -792,7 +803,7 @@ static int put_choice(struct table *t, size_t row, size_t col, const struct sele
 	select_variant_label(s->variant, label, sizeof(label));
 	if (table_set(t, row, col, label, s->variant, err) < 0 ||
 	    table_set_num(t, row, col + 1, s->test_acc, 4, err) < 0 ||
-	    table_set_num(t, row, col + 2, s->test_r2, 4, err) < 0)
+	    table_set_r2(t, row, col + 2, s->test_r2, 4, err) < 0)
 		return -1;
 	return 0;
 }
@@ -832,7 +843,8 @@ int report_table6(const struct select_result *r, const struct select_eval *e, si
 		 "auto-selection (Algorithm 1, eps_a = %g, eps_r = %g) per module, selected on "
 		 "the validation split and reported on the test split (Acc = P20), beside MEDN "
 		 "everywhere. Avg diff %% vs MEDN: the mean over modules of 100 * (x - MEDN) / "
-		 "|MEDN| (modules where MEDN's value is 0 left out). %s%sSource: %s.",
+		 "|MEDN| (modules where MEDN's value is 0 left out; capped at +-10000%%). R² < "
+		 "-1000: the model's predictions blew up. %s%sSource: %s.",
 		 r->environment, r->eps_a, r->eps_r, contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 9, head, csv, err) < 0)
 		goto out;
@@ -854,7 +866,7 @@ int report_table6(const struct select_result *r, const struct select_eval *e, si
 		    put_choice(t, row, 1, &r->time[k], err) < 0 ||
 		    put_choice(t, row, 4, &r->space[k], err) < 0 ||
 		    table_set_num(t, row, 7, ma[k], 4, err) < 0 ||
-		    table_set_num(t, row, 8, mr[k], 4, err) < 0)
+		    table_set_r2(t, row, 8, mr[k], 4, err) < 0)
 			goto out;
 	}
 	if ((rw = table_add_row(t, err)) < 0)

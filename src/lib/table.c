@@ -119,14 +119,35 @@ int table_set_num(struct table *t, size_t row, size_t col, double v, int decimal
 	return table_set(t, row, col, buf, isfinite(v) ? NULL : "", err);
 }
 
+double table_cap_pct(double v)
+{
+	return v > TABLE_PCT_CAP ? TABLE_PCT_CAP : v < -TABLE_PCT_CAP ? -TABLE_PCT_CAP : v;
+}
+
 int table_set_pct(struct table *t, size_t row, size_t col, double pct, int decimals, char *err)
 {
 	char num[64], text[72];
 
+	if (isnan(pct))
+		return table_set(t, row, col, "n/a", "", err);
+	if (fabs(pct) > TABLE_PCT_CAP) {
+		snprintf(text, sizeof(text), "%s%.0f%%", pct < 0 ? "< -" : "> +", TABLE_PCT_CAP);
+		snprintf(num, sizeof(num), "%.0f", table_cap_pct(pct));
+		return table_set(t, row, col, text, num, err);
+	}
 	table_format_num(num, sizeof(num), pct, decimals);
-	if (!isfinite(pct))
-		return table_set(t, row, col, num, "", err);
 	snprintf(text, sizeof(text), "%s%s%%", num[0] == '-' ? "" : "+", num);
+	return table_set(t, row, col, text, num, err);
+}
+
+int table_set_r2(struct table *t, size_t row, size_t col, double r2, int decimals, char *err)
+{
+	char text[32], num[32];
+
+	if (!(r2 < TABLE_R2_FLOOR)) /* NaN: "n/a" as any number */
+		return table_set_num(t, row, col, r2, decimals, err);
+	snprintf(text, sizeof(text), "< %.0f", TABLE_R2_FLOOR);
+	snprintf(num, sizeof(num), "%.0f", TABLE_R2_FLOOR);
 	return table_set(t, row, col, text, num, err);
 }
 

@@ -64,8 +64,18 @@ int table_set(struct table *t, size_t row, size_t col, const char *text, const c
 /* A number as table_format_num writes it; non-finite: "n/a", and an
  * empty CSV cell. */
 int table_set_num(struct table *t, size_t row, size_t col, double v, int decimals, char *err);
-/* A percentage: "+2.40%" displayed, "2.40" in CSV (decimals as above). */
+/* A percentage: "+2.40%" displayed, "2.40" in CSV (decimals as above).
+ * Beyond +-TABLE_PCT_CAP: "> +10000%" / "< -10000%" displayed, +-10000 in
+ * CSV (a difference from a model that blew up says nothing more). */
+#define TABLE_PCT_CAP 10000.0
 int table_set_pct(struct table *t, size_t row, size_t col, double pct, int decimals, char *err);
+/* An R²: below TABLE_R2_FLOOR the model's predictions blew up, and the cell
+ * reads "< -1000" (CSV: -1000) instead of an astronomically large number. */
+#define TABLE_R2_FLOOR (-1000.0)
+int table_set_r2(struct table *t, size_t row, size_t col, double r2, int decimals, char *err);
+/* v limited to [-TABLE_PCT_CAP, TABLE_PCT_CAP] (NaN stays NaN), for a
+ * percentage written with table_set_num. */
+double table_cap_pct(double v);
 
 /* Renders t; returns a malloc'd string (caller frees) or NULL. */
 char *table_render(const struct table *t, enum table_format f, char *err);
