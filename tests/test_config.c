@@ -85,6 +85,38 @@ static void test_bad_inputs(void)
 	expect_bad("b12.ini", "[rf.convolution]\ntrees = 1\n", "unknown section");
 }
 
+/* Range and set edges: LO = HI is a range; the maximum 2^20 is the last
+ * value accepted; 0 is not a kernel or stride. */
+static void test_edges(void)
+{
+	const char *p = write_ini("edge.ini", "[sampling]\nbatch = 8..8\ncin = 3..1048576\n"
+					      "cout = 7\nstride = 1\n");
+	char err[ERR_LEN] = "";
+	struct experiment x;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[0], 8);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[1], 8);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cin[0], 3);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cin[1], 1048576);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cout[0], 7);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cout[1], 7);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.n, 1);
+	experiment_release(&x);
+	expect_bad("e1.ini", "[sampling]\ncin = 3..99999999\n",
+		   "e1.ini:2: [sampling] cin = '3..99999999': expected a range LO..HI of integers "
+		   "in [1, 1048576] with LO <= HI");
+	expect_bad("e2.ini", "[sampling]\ncin = 3..1048577\n", "e2.ini:2: [sampling] cin");
+	expect_bad("e3.ini", "[sampling]\nbatch = 0..4\n", "e3.ini:2: [sampling] batch");
+	expect_bad("e4.ini", "[conv]\nstride = 0\n",
+		   "e4.ini:2: [conv] stride = '0': expected a comma-separated list of positive "
+		   "integers");
+	expect_bad("e5.ini", "[sampling]\nkernel = 3, 0\n",
+		   "e5.ini:2: [sampling] kernel = '3, 0': expected a comma-separated list of "
+		   "positive integers");
+	expect_bad("e6.ini", "[sampling]\nbatch = 8..\n", "e6.ini:2: [sampling] batch");
+}
+
 static void test_missing_folder(void)
 {
 	char err[ERR_LEN] = "";
@@ -121,5 +153,5 @@ static void test_fragment_is_stable(void)
 	experiment_release(&y);
 }
 
-UNIT_SUITE("config", UNIT_TEST(test_defaults_and_overrides), UNIT_TEST(test_bad_inputs),
+UNIT_SUITE("config", UNIT_TEST(test_defaults_and_overrides), UNIT_TEST(test_bad_inputs), UNIT_TEST(test_edges),
 	   UNIT_TEST(test_missing_folder), UNIT_TEST(test_fragment_is_stable));

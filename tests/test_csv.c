@@ -175,6 +175,10 @@ static void test_errors(void)
 
 	CU_ASSERT_EQUAL(csv_parse(&c, "a,b\n1,\0", 7, "t.csv", err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "t.csv: row 2, column 2: a NUL byte");
+	/* inside a quoted field too: refused, not a cell cut short at the NUL */
+	CU_ASSERT_EQUAL(csv_parse(&c, "a,b\n1,\"x\0y\"\n", 11, "t.csv", err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.csv: row 2, column 2: a NUL byte");
+	CU_ASSERT_PTR_NULL(c.cells);
 
 	CU_ASSERT_EQUAL(parse(&c, "", err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "t.csv: no header row (the file is empty)");

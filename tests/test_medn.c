@@ -261,6 +261,13 @@ static void test_medn_errors(void)
 	p.recon_weight = -1;
 	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
 	CU_ASSERT(strstr(err, "reconstruction weight -1") != NULL);
+	/* 0 is allowed (reconstruction off; rm.c reads weight in [0, 1e9]) */
+	p.recon_weight = 0;
+	p.epochs = 1;
+	CU_ASSERT_EQUAL(medn_fit(X, y, 2, 4, &p, &m, err), 0);
+	CU_ASSERT_PTR_NOT_NULL(m);
+	medn_free(m);
+	m = NULL;
 	p.recon_weight = 1;
 	p.enc[2] = 0;
 	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
