@@ -270,6 +270,11 @@ deps:
 benchmark: all $(BENCH_PROGS)
 	scripts/benchmark.sh $(EXP)
 
+# mutation testing (README "Mutation testing"); not part of check
+.PHONY: mutate
+mutate: $(UNIT)
+	tests/mutate.sh
+
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
 	@echo
@@ -283,6 +288,7 @@ help:
 	@echo "  make evals          evaluate every model (metrics + timing files)"
 	@echo "  make benchmark      fit/predict/bench speed figures on EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
+	@echo "  make mutate         plant tests/mutants.txt's bugs one by one: the unit tests' kill rate"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo
