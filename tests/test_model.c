@@ -130,6 +130,7 @@ static void test_lop_recovers_linear_latency(void)
 	struct evaluation e;
 	struct model m;
 	char err[ERR_LEN];
+	size_t i, nval = 0, ntest = 0;
 
 	synth(&ds, "linear");
 	settings(&s, "lop");
@@ -140,6 +141,16 @@ static void test_lop_recovers_linear_latency(void)
 	CU_ASSERT(e.test.r2 > 0.999);
 	/* the runs are +-1%: the noise ceiling is perfect at 10% */
 	ASSERT_CLOSE(e.noise_test_p10, 1.0, 1e-12);
+	/* each split's metrics are over that split's rows */
+	for (i = 0; i < ds.n; i++) {
+		nval += ds.split[i] == SPLIT_VALIDATION;
+		ntest += ds.split[i] == SPLIT_TEST;
+	}
+	CU_ASSERT(nval > 0 && ntest > nval);
+	CU_ASSERT_EQUAL(e.val.n, nval);
+	CU_ASSERT_EQUAL(e.test.n, ntest);
+	CU_ASSERT_EQUAL(e.n, ds.n);
+	ASSERT_CLOSE(e.size_kb, model_param_bytes(&m) / 1024.0, 1e-15);
 	evaluation_release(&e);
 	model_release(&m);
 	dataset_release(&ds);
