@@ -133,8 +133,8 @@ EOF
 		((rc == 124 || rc == 137)) && result="killed (time limit)"
 		killed=$((killed + 1))
 		# which tests caught it (CUnit: "Test: NAME ...FAILED")
-		by=$(grep -oE 'Test: [a-z0-9_]+ \.\.\.FAILED' unit.log | awk '{print $2}' | head -3 |
-			paste -sd, -)
+		by=$(awk '{ for (i = 1; i < NF; i++) if ($i == "Test:") t = $(i + 1) }
+			/FAILED/ && t != "" { print t; t = "" }' unit.log | head -3 | paste -sd, -)
 		[[ -n $by ]] && result="$result ($by)"
 	fi
 	printf '%-24s %s:%d %s\n' "$result" "${list##*/}" "$lineno" "$file: '$old' -> '$new'"

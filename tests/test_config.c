@@ -42,6 +42,8 @@ static void test_defaults_and_overrides(void)
 	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.n, 1);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.v[0], 3);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].kernel.n, 5);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.n, 3);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.v[2], 4);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[0], 2);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[1], 8);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_BN].hw.n, 2);
@@ -115,6 +117,9 @@ static void test_edges(void)
 		   "e5.ini:2: [sampling] kernel = '3, 0': expected a comma-separated list of "
 		   "positive integers");
 	expect_bad("e6.ini", "[sampling]\nbatch = 8..\n", "e6.ini:2: [sampling] batch");
+	/* NaN compares false with both bounds: refused all the same */
+	expect_bad("e7.ini", "[dynamic]\nduty = nan\n", "e7.ini:2: [dynamic] duty = 'nan'");
+	expect_bad("e8.ini", "[sampling]\nflop_cap = nan\n", "e8.ini:2: [sampling] flop_cap");
 }
 
 static void test_missing_folder(void)

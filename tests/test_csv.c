@@ -126,6 +126,10 @@ static void test_bom(void)
 	CU_ASSERT_EQUAL_FATAL(parse(&c, "N\n\xef\xbb\xbf" "1\n", err), 0);
 	CU_ASSERT_STRING_EQUAL(csv_cell(&c, 0, 0), "\xef\xbb\xbf" "1");
 	csv_release(&c);
+	/* only the whole 3-byte mark is skipped */
+	CU_ASSERT_EQUAL_FATAL(parse(&c, "\xef\xbbN,b\n1,2\n", err), 0);
+	CU_ASSERT_STRING_EQUAL(c.header[0], "\xef\xbbN");
+	csv_release(&c);
 }
 
 static void test_empty_fields(void)

@@ -50,6 +50,10 @@ static void test_round_trip(void)
 
 	h5_quiet();
 	make(&a);
+	/* attributes read from another file's format never override the
+	 * format being written */
+	attrs_set_str(&a.attrs, "format", "modlat-other", err);
+	attrs_set_int(&a.attrs, "format_version", 99, err);
 	CU_ASSERT_EQUAL_FATAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL_FATAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(b.n, 3);
@@ -100,6 +104,10 @@ static void test_format_checks(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format is 'modlat-gen', expected 'modlat-dataset'"));
 	CU_ASSERT_EQUAL(dataset_read(&b, p, GEN_FORMAT, GEN_VERSION + 1, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format_version is 1"));
+	/* a newer version than the reader knows is refused too */
+	CU_ASSERT_EQUAL(dataset_write(&a, p, GEN_FORMAT, GEN_VERSION + 1, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, GEN_FORMAT, GEN_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format_version is 2"));
 	/* not HDF5 at all */
 	f = fopen(junk, "w");
 	fputs("batch,cin\n1,2\n", f);
@@ -133,6 +141,10 @@ static void test_bad_values(void)
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_ms of sample 1 is 0"));
+	a.latency_ms[1] = 1.0 / 0.0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_ms of sample 1 is inf"));
 	a.latency_ms[1] = 1;
 	a.features[3] = 0.0 / 0.0;
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);

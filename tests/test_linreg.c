@@ -154,6 +154,13 @@ static void test_export_import(void)
 	CU_ASSERT(strstr(err, "'coef'") != NULL);
 	CU_ASSERT_EQUAL(param_set_get_scalar_i64(&ps, "intercept", &(int64_t){ 0 }, err), -1);
 	CU_ASSERT(strstr(err, "float64") != NULL);
+	/* a non-finite intercept is refused */
+	*(double *)param_set_find(&ps, "intercept")->data = 1.0 / 0.0;
+	linreg_free(m2);
+	m2 = NULL;
+	CU_ASSERT_EQUAL(linreg_import(&ps, &m2, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "parameter 'intercept' is not finite");
+	CU_ASSERT_PTR_NULL(m2);
 	param_set_release(&ps);
 	CU_ASSERT_EQUAL(ps.n, 0);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "dataset.h"
 #include "err.h"
 #include "evaluate.h"
@@ -56,6 +57,33 @@ static void settings(struct rm_settings *s, const char *rm)
 	memset(&x, 0, sizeof(x));
 	x.seed = 9;
 	CU_ASSERT_EQUAL_FATAL(rm_settings_load(s, rm, MODULE_LINEAR, &x, (char[ERR_LEN]){ 0 }), 0);
+}
+
+/* MEDN's reconstruction weight: Table 4's defaults per module, and 0 (no
+ * reconstruction term) is a valid setting. */
+static void test_medn_weight_setting(void)
+{
+	char path[512], err[ERR_LEN] = "";
+	struct rm_settings s;
+	struct experiment x;
+	FILE *f;
+
+	settings(&s, "medn");
+	CU_ASSERT_EQUAL(s.weight, 0.01); /* linear */
+	memset(&x, 0, sizeof(x));
+	CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, "medn", MODULE_AVGPOOL, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.001);
+	CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, "medn", MODULE_MAXPOOL, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.01);
+	snprintf(path, sizeof(path), "%s/weight0.ini", unit_tmpdir());
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("[medn.linear]\nweight = 0\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, path, err), 0);
+	CU_ASSERT_EQUAL(rm_settings_load(&s, "medn", MODULE_LINEAR, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.0);
+	experiment_release(&x);
 }
 
 static void test_feature_sets(void)
@@ -247,6 +275,11 @@ static void test_fit_errors(void)
 		ds.split[i] = SPLIT_TEST;
 	CU_ASSERT_EQUAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0 training rows"));
+	/* fewer rows than features + 2 */
+	for (i = 0; i < 3; i++)
+		ds.split[i] = SPLIT_TRAIN;
+	CU_ASSERT_EQUAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "3 training rows, lr needs at least"));
 	for (i = 0; i < ds.d; i++)
 		if (strcmp(ds.kinds[i], "sampling")) {
 			free(ds.kinds[i]);
@@ -261,6 +294,7 @@ static void test_fit_errors(void)
 	dataset_release(&ds);
 }
 
-UNIT_SUITE("model", UNIT_TEST(test_feature_sets), UNIT_TEST(test_scaler_uses_train_only),
+UNIT_SUITE("model", UNIT_TEST(test_medn_weight_setting), UNIT_TEST(test_feature_sets),
+	   UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
 	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors));

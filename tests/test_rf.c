@@ -594,6 +594,10 @@ static void test_bad_params(void)
 	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
 	CU_ASSERT(strstr(err, "n_trees is 0") != NULL);
 	rf_params_init(&p);
+	p.max_depth = -1;
+	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
+	CU_ASSERT(strstr(err, "max_depth is -1") != NULL);
+	rf_params_init(&p);
 	y[1] = NAN;
 	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
 	CU_ASSERT(strstr(err, "target 1 is not finite") != NULL);

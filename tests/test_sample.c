@@ -168,6 +168,11 @@ static void test_split_ratio(void)
 	CU_ASSERT(!memcmp(split, again, sizeof(split)));
 	dataset_assign_split(again, 1000, ratio, 12);
 	CU_ASSERT(memcmp(split, again, sizeof(split)) != 0);
+	/* rounded to the nearest: 5 rows at 7:1:2 are 3.5, 0.5, 1 -> 4, 1, 0 */
+	dataset_assign_split(again, 5, ratio, 11);
+	for (i = 0, count[0] = count[1] = count[2] = 0; i < 5; i++)
+		count[again[i]]++;
+	CU_ASSERT(count[0] == 4 && count[1] == 1 && count[2] == 0);
 	/* shuffled, not striped: the first 100 rows hold some non-train rows */
 	for (i = 0, count[1] = 0; i < 100; i++)
 		count[1] += split[i] != 0;

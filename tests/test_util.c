@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "bench.h"
 #include "dataset.h"
 #include "err.h"
+#include "fit_cli.h"
 #include "lock.h"
+#include "param_set.h"
 #include "rng.h"
 #include "sysstat.h"
 #include "unit.h"
@@ -171,6 +174,45 @@ static void test_bench_shape(void)
 	dataset_release(&ds);
 }
 
+/* a scalar is exactly one value; names are unique */
+static void test_param_set_scalar(void)
+{
+	static const double two[2] = { 1, 2 };
+	struct param_set ps;
+	char err[ERR_LEN] = "";
+	double v = 0;
+
+	param_set_init(&ps);
+	CU_ASSERT_EQUAL(param_set_add_f64(&ps, "pair", 2, two, err), 0);
+	CU_ASSERT_EQUAL(param_set_add_scalar_f64(&ps, "one", 3.5, err), 0);
+	CU_ASSERT_EQUAL(param_set_get_scalar_f64(&ps, "one", &v, err), 0);
+	CU_ASSERT_EQUAL(v, 3.5);
+	CU_ASSERT_EQUAL(param_set_get_scalar_f64(&ps, "pair", &v, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "parameter 'pair' has 2 values, expected 1");
+	CU_ASSERT_EQUAL(param_set_add_scalar_f64(&ps, "one", 1, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'one'"));
+	CU_ASSERT_EQUAL(ps.n, 2);
+	param_set_release(&ps);
+}
+
+/* fit-RM's usage errors exit 2 before reading anything (each prints one
+ * line on stderr) */
+static void test_fit_cli_usage(void)
+{
+	char *no_exp[] = { "fit-lr", "-o", "/nonexistent/m.h5", "/nonexistent/d.h5", NULL };
+	char *no_out[] = { "fit-lr", "-e", "/nonexistent/x", "/nonexistent/d.h5", NULL };
+	char *two[] = { "fit-lr", "-e", "x", "-o", "m.h5", "a.h5", "b.h5", NULL };
+
+	optind = 0;
+	CU_ASSERT_EQUAL(fit_cli_main("lr", 4, no_exp), 2);
+	optind = 0;
+	CU_ASSERT_EQUAL(fit_cli_main("lr", 4, no_out), 2);
+	optind = 0;
+	CU_ASSERT_EQUAL(fit_cli_main("lr", 7, two), 2);
+	optind = 0;
+}
+
 UNIT_SUITE("util", UNIT_TEST(test_fnv1a), UNIT_TEST(test_paths_and_errors), UNIT_TEST(test_rng),
 	   UNIT_TEST(test_lock), UNIT_TEST(test_sysstat), UNIT_TEST(test_backend_find),
-	   UNIT_TEST(test_bench_shape));
+	   UNIT_TEST(test_bench_shape), UNIT_TEST(test_fit_cli_usage),
+	   UNIT_TEST(test_param_set_scalar));
