@@ -55,7 +55,8 @@ cd "$scratch" || exit 1
 export MODLAT_LOCK=$scratch/bench.lock
 unit=build/release/tests/unit
 build() { make --no-print-directory -s "$unit" SANITIZE=0 >build.log 2>&1 </dev/null; }
-run_unit() { timeout -k 5 "$limit" "$unit" >unit.log 2>&1 </dev/null; }
+# (in a subshell with stderr dropped: bash's "Segmentation fault" notices)
+run_unit() { (timeout -k 5 "$limit" "$unit" >unit.log 2>&1 </dev/null) 2>/dev/null; }
 
 echo "mutate: building the unmutated tests in $scratch"
 if ! build; then

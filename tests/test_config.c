@@ -117,6 +117,12 @@ static void test_edges(void)
 		   "e5.ini:2: [sampling] kernel = '3, 0': expected a comma-separated list of "
 		   "positive integers");
 	expect_bad("e6.ini", "[sampling]\nbatch = 8..\n", "e6.ini:2: [sampling] batch");
+	/* a count's maximum is 10^7 */
+	expect_bad("e9.ini", "[conv]\ncount = 10000001\n", "e9.ini:2: [conv] count = '10000001'");
+	p = write_ini("edge2.ini", "[conv]\ncount = 10000000\n");
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].count, 10000000);
+	experiment_release(&x);
 	/* NaN compares false with both bounds: refused all the same */
 	expect_bad("e7.ini", "[dynamic]\nduty = nan\n", "e7.ini:2: [dynamic] duty = 'nan'");
 	expect_bad("e8.ini", "[sampling]\nflop_cap = nan\n", "e8.ini:2: [sampling] flop_cap");

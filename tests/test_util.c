@@ -124,7 +124,8 @@ static double meminfo_available(void)
 	return (double)kb * 1024;
 }
 
-/* Free memory in bytes, as /proc/meminfo says (within 1 %: it moves), and a
+/* Free memory in bytes, as /proc/meminfo says (within 2 %: it moves; kB * 1000
+ * would be 2.3 % off), and a
  * utilisation in [0, 1]. */
 static void test_sysstat(void)
 {
@@ -136,7 +137,7 @@ static void test_sysstat(void)
 	usleep(20000);
 	CU_ASSERT_EQUAL_FATAL(sysstat_read(&s, &mem, &util, err), 0);
 	want = meminfo_available();
-	CU_ASSERT(want > 0 && fabs(mem / want - 1) < 0.01);
+	CU_ASSERT(want > 0 && fabs(mem / want - 1) < 0.02);
 	CU_ASSERT(util >= 0 && util <= 1);
 }
 
