@@ -150,6 +150,25 @@ static void test_bad_values(void)
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "feature 'util' of sample 1 is not finite"));
+	a.features[3] = 0.5;
+	/* every timed run is checked, not only their median */
+	a.runs_ms[2 * 2 + 1] = -0.5;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nan.h5: latency_runs_ms of sample 2, run 1 is -0.5, "
+					   "expected a positive finite number"));
+	a.runs_ms[2 * 2 + 1] = 0.0 / 0.0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_runs_ms of sample 2, run 1 is"));
+	a.runs_ms[2 * 2 + 1] = 0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_runs_ms of sample 2, run 1 is 0,"));
+	a.runs_ms[2 * 2 + 1] = 3;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	dataset_release(&b);
 	dataset_release(&a);
 }
 
@@ -211,7 +230,8 @@ static void test_journal_resume(void)
 	const char *p = tmp("j.journal");
 	struct journal j;
 	double runs[2];
-	struct journal_record rec = { 0, 1e9, 0.5, 0.1, 0.2, runs };
+	struct journal_record rec = { .mem_avail = 1e9, .util = 0.5, .timed_s = 0.1,
+				      .total_s = 0.2, .runs_ms = runs };
 	char err[ERR_LEN], cmd[600];
 	int i;
 
@@ -268,7 +288,8 @@ static void flip_byte(const char *p, long at)
 static void append(struct journal *j, uint64_t index, double run)
 {
 	double runs[2] = { run - 1, run };
-	struct journal_record rec = { index, 1e9, 0.5, 0.1, 0.2, runs };
+	struct journal_record rec = { .index = index, .mem_avail = 1e9, .util = 0.5,
+				      .timed_s = 0.1, .total_s = 0.2, .runs_ms = runs };
 	char err[ERR_LEN];
 
 	CU_ASSERT_EQUAL(journal_append(j, &rec, err), 0);
@@ -305,7 +326,7 @@ static void test_journal_resume_twice(void)
 	CU_ASSERT(seen[0] && seen[1] && seen[2] && !seen[3]);
 	ASSERT_CLOSE(seen_run[0], 10, 0);
 	ASSERT_CLOSE(seen_run[2], 12, 0);
-	/* a flipped byte in a run time of the middle record: records 1 and 2 go */
+	/* a flipped byte inside the middle record: records 1 and 2 go */
 	flip_byte(p, head + rec + 8 + 4 * 8 + 8 + 3);
 	memset(seen, 0, sizeof(seen));
 	seen_run[1] = 0;
@@ -323,7 +344,98 @@ static void test_journal_resume_twice(void)
 	CU_ASSERT_EQUAL(file_size(p), head);
 }
 
+/* Replaces dataset name in file p with n fixed-length strings of size bytes,
+ * padded as pad says, in character set cset: what h5py's
+ * np.array(names, "S") and other tools write. */
+static void put_fixed(const char *p, const char *name, const char *const *v, size_t n,
+		      size_t size, H5T_str_t pad, H5T_cset_t cset)
+{
+	hid_t f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT), t, sp, ds;
+	hsize_t dim = n;
+	char *buf = calloc(n, size);
+	size_t i;
+
+	CU_ASSERT_FATAL(f >= 0 && buf);
+	for (i = 0; i < n; i++) {
+		memset(buf + i * size, pad == H5T_STR_SPACEPAD ? ' ' : 0, size);
+		memcpy(buf + i * size, v[i], strlen(v[i]));
+	}
+	CU_ASSERT_FATAL(H5Ldelete(f, name, H5P_DEFAULT) >= 0);
+	t = H5Tcopy(H5T_C_S1);
+	H5Tset_size(t, size);
+	H5Tset_strpad(t, pad);
+	H5Tset_cset(t, cset);
+	sp = H5Screate_simple(1, &dim, NULL);
+	ds = H5Dcreate2(f, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	CU_ASSERT_FATAL(ds >= 0);
+	CU_ASSERT(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+	H5Dclose(ds);
+	H5Sclose(sp);
+	H5Tclose(t);
+	H5Fclose(f);
+	free(buf);
+}
+
+/* Every string type reads: variable or fixed length, null- or space-padded
+ * or null-terminated, ASCII or UTF-8, in datasets and in attributes. */
+static void test_fixed_strings(void)
+{
+	static const char *const names[] = { "batch", "util" };
+	static const char *const kinds[] = { "sampling", "measurable" };
+	const char *p = tmp("fixed.h5");
+	struct dataset a, b;
+	char err[ERR_LEN] = "";
+	hid_t f, t, sp, at;
+
+	h5_quiet();
+	make(&a);
+	CU_ASSERT_EQUAL_FATAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	/* "batch" fills its 5 bytes exactly: no terminator at all */
+	put_fixed(p, "feature_names", names, 2, 5, H5T_STR_NULLPAD, H5T_CSET_ASCII);
+	put_fixed(p, "feature_kind", kinds, 2, 12, H5T_STR_SPACEPAD, H5T_CSET_UTF8);
+	/* a fixed-length attribute, as h5py writes np.bytes_("conv") */
+	f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+	CU_ASSERT_FATAL(f >= 0);
+	H5Adelete(f, "module");
+	t = H5Tcopy(H5T_C_S1);
+	H5Tset_size(t, 8);
+	H5Tset_strpad(t, H5T_STR_NULLTERM);
+	sp = H5Screate(H5S_SCALAR);
+	at = H5Acreate2(f, "module", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+	CU_ASSERT(H5Awrite(at, t, "conv\0\0\0\0") >= 0);
+	H5Aclose(at);
+	H5Sclose(sp);
+	H5Tclose(t);
+	H5Fclose(f);
+	CU_ASSERT_EQUAL_FATAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_STRING_EQUAL(b.names[0], "batch");
+	CU_ASSERT_STRING_EQUAL(b.names[1], "util");
+	CU_ASSERT_STRING_EQUAL(b.kinds[0], "sampling");
+	CU_ASSERT_STRING_EQUAL(b.kinds[1], "measurable");
+	CU_ASSERT_STRING_EQUAL(attrs_str(&b.attrs, "module"), "conv");
+	dataset_release(&b);
+	/* a number where strings belong is still refused */
+	f = H5Fopen(p, H5F_ACC_RDWR, H5P_DEFAULT);
+	H5Ldelete(f, "feature_kind", H5P_DEFAULT);
+	{
+		hsize_t dim = 2;
+		int v[2] = { 1, 2 };
+		hid_t ds;
+
+		sp = H5Screate_simple(1, &dim, NULL);
+		ds = H5Dcreate2(f, "feature_kind", H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT,
+				H5P_DEFAULT);
+		H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+		H5Dclose(ds);
+		H5Sclose(sp);
+	}
+	H5Fclose(f);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "fixed.h5: dataset 'feature_kind' is not a list of strings"));
+	dataset_release(&a);
+}
+
 UNIT_SUITE("dataset", UNIT_TEST(test_round_trip), UNIT_TEST(test_same_bytes),
 	   UNIT_TEST(test_format_checks), UNIT_TEST(test_bad_values), UNIT_TEST(test_unwritable),
-	   UNIT_TEST(test_journal_resume),
+	   UNIT_TEST(test_journal_resume), UNIT_TEST(test_fixed_strings),
 	   UNIT_TEST(test_journal_resume_twice), UNIT_TEST(test_bad_split));

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -146,7 +149,7 @@ static void test_map_errors(void)
 {
 	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = conv\nlatency = t\nspeed = 3\n"),
 			       "m.ini:4: unknown key 'speed' in [import], expected module, "
-			       "latency, latency_unit, runs, split, environment or seed");
+			       "latency, latency_unit, runs, split, environment, seed or date");
 	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = conv\n[extra]\nx = y\n"),
 			       "m.ini:4: unknown section '[extra]', expected [import], "
 			       "[sampling], [measurable] or [inferable]");
@@ -185,6 +188,41 @@ static void test_map_errors(void)
 	CU_ASSERT_STRING_EQUAL(map_error("[import]\nthis line has no equals sign\n"),
 			       "m.ini:2: not valid INI syntax");
 	CU_ASSERT_STRING_EQUAL(map_error("[import]\nsplit =\n"), "m.ini:2: [import] split has no value");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\ndate = 2024-5-1\n"),
+			       "m.ini:2: date = '2024-5-1': expected YYYY-MM-DD or "
+			       "YYYY-MM-DDTHH:MM:SSZ");
+}
+
+/* Features are checked against the module once the whole map is read, so
+ * [import] may come last and the line is still the feature's. */
+static void test_map_features(void)
+{
+	CU_ASSERT_STRING_EQUAL(map_error("[sampling]\nbatch = N\ndilation = D\n"
+					 "[import]\nmodule = conv\nlatency = t\n"),
+			       "m.ini:3: [sampling] dilation: unknown feature, expected batch, "
+			       "cin, cout, hw, kernel or stride");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = linear\nlatency = t\n"
+					 "[sampling]\nbatch = N\nkernel = K\n"),
+			       "m.ini:6: [sampling] kernel: linear has no kernel, expected "
+			       "batch, cin or cout");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = maxpool\nlatency = t\n"
+					 "[inferable]\nparam_count = P\n"),
+			       "m.ini:5: [inferable] param_count: maxpool has no weights, "
+			       "expected data_size, flops or out_size");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = bn\nlatency = t\n"
+					 "[measurable]\nbatch = N\n"),
+			       "m.ini:5: [measurable] batch is a sampling parameter, expected "
+			       "it in [sampling]");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = bn\nlatency = t\n"
+					 "[measurable]\ngpu_util = U\n"),
+			       "m.ini:5: [measurable] gpu_util: unknown feature, expected "
+			       "mem_avail or util (mem_avail in bytes, util in [0, 1])");
+	CU_ASSERT_STRING_EQUAL(map_error("[import]\nmodule = conv-bn-relu\nlatency = t\n"
+					 "[sampling]\nbatch = N\ncin = C\ncout = O\nhw = L\n"
+					 "kernel = K\nstride = S\n[measurable]\nmem_avail = M\n"
+					 "util = U\n[inferable]\ndata_size = D\nparam_count = P\n"
+					 "flops = F\nout_size = O2\n"),
+			       "(no error)");
 }
 
 static void test_numbers(void)
@@ -494,9 +532,36 @@ static void test_round_trip(void)
 	ASSERT_CLOSE(attrs_get(&b.attrs, "threads")->num, 0, 0);
 	dataset_release(&a);
 	dataset_release(&b);
+
+	/* created is the CSV's modification time or the map's date, never the
+	 * import's: importing twice gives the same bytes */
+	{
+		const char *o2 = tmp("rt2.h5");
+		char s1[17], s2[17];
+		struct timespec ts[2] = { { 86400 * 365, 0 }, { 86400 * 365, 0 } };
+
+		CU_ASSERT_EQUAL_FATAL(utimensat(AT_FDCWD, csv, ts, 0), 0);
+		CU_ASSERT_EQUAL_FATAL(import_csv(&a, csv, map, "foreign", err), 0);
+		CU_ASSERT_STRING_EQUAL(attrs_str(&a.attrs, "created"), "1971-01-01T00:00:00Z");
+		CU_ASSERT_EQUAL_FATAL(dataset_write(&a, out, DATASET_FORMAT, DATASET_VERSION, err), 0);
+		dataset_release(&a);
+		sleep(1);
+		CU_ASSERT_EQUAL_FATAL(import_csv(&a, csv, map, "foreign", err), 0);
+		CU_ASSERT_EQUAL_FATAL(dataset_write(&a, o2, DATASET_FORMAT, DATASET_VERSION, err), 0);
+		dataset_release(&a);
+		CU_ASSERT_EQUAL(file_checksum(out, s1, err), 0);
+		CU_ASSERT_EQUAL(file_checksum(o2, s2, err), 0);
+		CU_ASSERT_STRING_EQUAL(s1, s2);
+		map = write_file("rt.ini", "[import]\nmodule = conv\nlatency = time_us\n"
+					   "date = 2024-05-01\n[sampling]\nbatch = N\n");
+		CU_ASSERT_EQUAL_FATAL(import_csv(&a, csv, map, "foreign", err), 0);
+		CU_ASSERT_STRING_EQUAL(attrs_str(&a.attrs, "created"), "2024-05-01T00:00:00Z");
+		dataset_release(&a);
+	}
 }
 
-UNIT_SUITE("import", UNIT_TEST(test_map), UNIT_TEST(test_map_errors), UNIT_TEST(test_numbers),
+UNIT_SUITE("import", UNIT_TEST(test_map), UNIT_TEST(test_map_errors),
+	   UNIT_TEST(test_map_features), UNIT_TEST(test_numbers),
 	   UNIT_TEST(test_value_errors), UNIT_TEST(test_units), UNIT_TEST(test_runs),
 	   UNIT_TEST(test_split_column), UNIT_TEST(test_seeded_split),
 	   UNIT_TEST(test_feature_order), UNIT_TEST(test_round_trip));

@@ -124,9 +124,8 @@ static double meminfo_available(void)
 	return (double)kb * 1024;
 }
 
-/* Free memory in bytes, as /proc/meminfo says (within 2 %: it moves; kB * 1000
- * would be 2.3 % off), and a
- * utilisation in [0, 1]. */
+/* Free memory in bytes, as /proc/meminfo says (within 2 %: it moves; kB *
+ * 1000 would be 2.3 % off), and a utilisation in [0, 1]. */
 static void test_sysstat(void)
 {
 	struct sysstat s;

@@ -39,17 +39,22 @@ int main(int argc, char **argv)
 	struct select_eval *e = NULL;
 	struct table_out files = { 0 };
 	struct table t = { 0 };
+	char msg[128];
 	char err[ERR_LEN];
 	size_t n;
 	int c, quiet = 0, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "o:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":o:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': prefix = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ablate (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "ablate: try 'ablate --help'\n"); return 2;
+		default:
+			fprintf(stderr, "ablate: %s; try 'ablate --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!prefix || optind >= argc) {

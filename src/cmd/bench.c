@@ -77,12 +77,13 @@ static void progress(const struct bench_progress *p, void *user)
 	}
 }
 
-static double epoch_s(void)
+/* A wait for quiet: always said (also with --quiet), since it explains a
+ * bench that seems to hang. */
+static void notice(const char *msg, void *user)
 {
-	struct timeval tv;
+	const struct show *s = user;
 
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + 1e-6 * (double)tv.tv_usec;
+	fprintf(stderr, "%sbench: %s: %s\n", s->tty ? "\n" : "", s->label, msg);
 }
 
 int main(int argc, char **argv)
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *env = "static", *out = NULL, *lock_path = NULL, *gen_path;
+	char msg[128];
 	char err[ERR_LEN], journal[4200], key[256], sum[17], label[64];
 	struct bench_totals tot;
 	struct experiment x;
@@ -101,10 +103,10 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	struct show show;
 	struct bench_job job;
-	double from;
 	int c, quiet = 0, lockfd, rc;
 
-	while ((c = getopt_long(argc, argv, "e:E:o:l:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:E:o:l:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'E': env = optarg; break;
@@ -113,7 +115,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bench (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "bench: try 'bench --help'\n"); return 2;
+		default:
+			fprintf(stderr, "bench: %s; try 'bench --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp_path || !out || optind != argc - 1) {
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
 	if (!experiment_has_env(&x, env)) {
 		fprintf(stderr, "bench: %s: environment '%s' is not part of the experiment\n",
 			exp_path, env);
+		experiment_release(&x);
 		return 1;
 	}
 	if (dataset_read(&gen, gen_path, GEN_FORMAT, GEN_VERSION, err) < 0 ||
@@ -147,6 +153,8 @@ int main(int argc, char **argv)
 	lockfd = lock_take(1, "bench", quiet, err);
 	if (lockfd < 0) {
 		fprintf(stderr, "bench: %s\n", err);
+		dataset_release(&gen);
+		experiment_release(&x);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -156,22 +164,24 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	snprintf(journal, sizeof(journal), "%s.journal", out);
-	snprintf(key, sizeof(key), "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu", sum, env,
-		 x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs, x.bench.fuse_relu,
-		 x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
-		 (unsigned long long)x.seed);
+	snprintf(key, sizeof(key),
+		 "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu P%d m%.6g q%.6g c%.6g W%.6g R%d "
+		 "S%.6g M%d",
+		 sum, env, x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs,
+		 x.bench.fuse_relu, x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
+		 (unsigned long long)x.seed, BENCH_PROTOCOL, x.bench.min_run_ms, x.bench.quiet,
+		 x.bench.contention, x.bench.quiet_wait_s, x.bench.retries, x.bench.repeat_share,
+		 x.bench.repeat_min);
 	snprintf(label, sizeof(label), "%s %s", attrs_str(&gen.attrs, "module") ?: "?", env);
 	show.label = label;
 	show.tty = isatty(2);
-	job = (struct bench_job){ &gen, &x, env, journal, key, quiet ? NULL : progress, &show,
-				  &stop };
-	from = epoch_s();
+	job = (struct bench_job){ &gen,	  &x,	 env,  journal,	     key, quiet ? NULL : progress,
+				  notice, &show, &stop };
+	memset(&ds, 0, sizeof(ds)); /* released on every path below */
 	rc = bench_measure(&job, &ds, &tot, err);
 	if (show.tty && !quiet)
 		fputc('\n', stderr);
-	if (rc == 0 && (attrs_set_num(&ds.attrs, "measured_from", from, err) < 0 ||
-			attrs_set_num(&ds.attrs, "measured_to", epoch_s(), err) < 0 ||
-			dataset_write(&ds, out, DATASET_FORMAT, DATASET_VERSION, err) < 0))
+	if (rc == 0 && dataset_write(&ds, out, DATASET_FORMAT, DATASET_VERSION, err) < 0)
 		rc = -1;
 	lock_release(lockfd);
 	if (rc == 1) {
@@ -183,6 +193,7 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0) {
 		fprintf(stderr, "bench: %s: %s\n", gen_path, err);
+		dataset_release(&ds);
 		dataset_release(&gen);
 		experiment_release(&x);
 		return 1;
@@ -190,12 +201,14 @@ int main(int argc, char **argv)
 	unlink(journal);
 	if (!quiet)
 		fprintf(stderr,
-			"bench: %s: %zu samples (%zu resumed), %.1f s on samples, %.1f s in timed runs "
-			"(%.1f%% overhead; this run: setup %.1f s, warm-up %.1f s, checkpoints %.1f s) "
-			"-> %s\n",
-			label, ds.n, tot.resumed, tot.total_s, tot.timed_s,
-			tot.total_s > 0 ? 100.0 * (1.0 - tot.timed_s / tot.total_s) : 0.0, tot.setup_s,
-			tot.warmup_s, tot.journal_s, out);
+			"bench: %s: %zu samples + %zu repeated (%zu resumed), %.1f s on samples, %.1f s "
+			"in timed runs (overhead %.1f%%; this run: setup %.1f s, warm-up %.1f s, "
+			"checkpoints %.1f s; waited for quiet %.1f s, contended attempts %.1f s); "
+			"flagged %.1f%% -> %s\n",
+			label, ds.n, ds.nrepeat, tot.resumed, tot.total_s, tot.timed_s,
+			tot.timed_s > 0 ? 100.0 * (tot.total_s / tot.timed_s - 1.0) : 0.0, tot.setup_s,
+			tot.warmup_s, tot.journal_s, tot.wait_s, tot.retry_s,
+			100.0 * (attrs_get(&ds.attrs, "share_flagged") ? attrs_get(&ds.attrs, "share_flagged")->num : 0), out);
 	dataset_release(&ds);
 	dataset_release(&gen);
 	experiment_release(&x);

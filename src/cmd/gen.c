@@ -36,13 +36,15 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *name = NULL, *out = NULL;
+	char msg[128];
 	char err[ERR_LEN], base[256];
 	struct experiment x;
 	struct dataset ds;
 	enum module_kind m;
 	int c, quiet = 0;
 
-	while ((c = getopt_long(argc, argv, "e:n:o:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:n:o:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'n': name = optarg; break;
@@ -50,7 +52,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("gen (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "gen: try 'gen --help'\n"); return 2;
+		default:
+			fprintf(stderr, "gen: %s; try 'gen --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp_path || !out || optind != argc - 1) {
@@ -73,9 +78,11 @@ int main(int argc, char **argv)
 		path_basename(exp_path, base, sizeof(base));
 		name = base;
 	}
+	memset(&ds, 0, sizeof(ds));
 	if (sample_dataset(&x, m, name, &ds, err) < 0 ||
 	    dataset_write(&ds, out, GEN_FORMAT, GEN_VERSION, err) < 0) {
 		fprintf(stderr, "gen: %s\n", err);
+		dataset_release(&ds);
 		experiment_release(&x);
 		return 1;
 	}

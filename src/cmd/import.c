@@ -28,8 +28,10 @@ static void usage(FILE *f)
 		"                           ; (default: a seeded 7:1:2 split)\n"
 		"  environment = static     ; static | dynamic (default static)\n"
 		"  seed = 42                ; the split's seed (default 42)\n"
-		"  [sampling]               ; feature = column, also [measurable], [inferable]\n"
-		"  batch = N\n\n"
+		"  date = 2024-05-01        ; when measured (default: the CSV's mtime)\n"
+		"  [sampling]               ; feature = column: batch cin cout hw kernel stride\n"
+		"  batch = N                ; [measurable] mem_avail util, [inferable]\n"
+		"                           ; data_size param_count flops out_size\n\n"
 		"  -m, --map PATH         the column map (required)\n"
 		"  -n, --name EXP         experiment name recorded in the file (default: import)\n"
 		"  -o, --output PATH      output file (required)\n"
@@ -47,12 +49,14 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *map = NULL, *name = "import", *out = NULL, *csv;
+	char msg[128];
 	char err[ERR_LEN];
 	struct dataset ds;
 	int c, quiet = 0;
 	size_t i, count[3] = { 0, 0, 0 };
 
-	while ((c = getopt_long(argc, argv, "m:n:o:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":m:n:o:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': map = optarg; break;
 		case 'n': name = optarg; break;
@@ -60,7 +64,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("import (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "import: try 'import --help'\n"); return 2;
+		default:
+			fprintf(stderr, "import: %s; try 'import --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!map || !out || optind != argc - 1) {

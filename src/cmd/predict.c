@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 	struct modlat_predictor *p = NULL;
 	struct modlat_module base, m;
 	struct csv c;
-	char err[MODLAT_ERR_LEN], name[64];
+	char err[MODLAT_ERR_LEN], name[64], optmsg[128];
 	double *lat = NULL, total = 0, us;
 	long repeat = 0;
 	size_t i, nrows = 1, rounds;
@@ -206,7 +206,8 @@ int main(int argc, char **argv)
 
 	modlat_module_init(&base);
 	memset(&c, 0, sizeof(c));
-	while ((opt = getopt_long(argc, argv, "m:s:c:r:hV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((opt = getopt_long(argc, argv, ":m:s:c:r:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm': base.name = optarg; break;
 		case O_BATCH: case O_CIN: case O_COUT: case O_HW: case O_KERNEL: case O_STRIDE:
@@ -241,7 +242,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("predict (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "predict: try 'predict --help'\n"); return 2;
+		default:
+			fprintf(stderr, "predict: %s; try 'predict --help'\n",
+				opt_error(opt, argv, optmsg, sizeof(optmsg)));
+			return 2;
 		}
 	}
 	if (optind != argc - 1 || (!csv_path && !base.name)) {

@@ -84,11 +84,13 @@ int main(int argc, char **argv)
 	struct select_result r = { 0 };
 	struct table t = { 0 };
 	struct h5_out h5;
+	char msg[128];
 	char err[ERR_LEN];
 	size_t n, k;
 	int c, quiet = 0, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "a:r:o:t:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":a:r:o:t:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': if (parse_eps("--eps-acc", optarg, &eps_a) < 0) return 2; break;
 		case 'r': if (parse_eps("--eps-r2", optarg, &eps_r) < 0) return 2; break;
@@ -97,7 +99,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("select (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "select: try 'select --help'\n"); return 2;
+		default:
+			fprintf(stderr, "select: %s; try 'select --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!out || optind >= argc) {

@@ -6,6 +6,7 @@
 
 #include "h5io.h"
 #include "report.h"
+#include "util.h"
 
 static void usage(FILE *f)
 {
@@ -15,12 +16,15 @@ static void usage(FILE *f)
 		"DATA_EXP_DIR/ENV/selection.h5 for ENV static and dynamic (those present) and\n"
 		"writes into OUTDIR (.md, .csv and .tex each):\n"
 		"  table5.ENV          Acc (test P20), R2, Tps, Size per RM and module, the average\n"
-		"                      %% difference vs MEDN, and the noise ceiling (Table 5)\n"
+		"                      %% difference vs MEDN, and per module the repeatability\n"
+		"                      ceiling and the single-run noise (Table 5)\n"
 		"  fig1                RF test P10 per module, static vs dynamic (Fig. 1)\n"
 		"  paper-vs-ours.ENV   the paper's Table 5 Acc and R2 beside ours\n"
 		"and scatter/ENV.MODULE.csv (measured_ms,predicted_ms on the test split of the\n"
 		"time-efficient selected model) with scatter/ENV.MODULE.txt (its variant).\n"
-		"Every module present needs every variant present, and an RF and a MEDN one.\n\n"
+		"Every module present needs every variant present, and an RF and a MEDN one.\n"
+		"Modules come in the paper's order; each caption gives the contention the\n"
+		"datasets' measurement met, and marks a module more than 1%% flagged with a dagger.\n\n"
 		"  -e, --exp NAME        the experiment, as the evaluations record it (required)\n"
 		"  -r, --reference DIR   holds paper-table5.csv (default paper/reference)\n"
 		"  -o, --output OUTDIR   where the tables go; created if missing (required)\n"
@@ -42,10 +46,12 @@ int main(int argc, char **argv)
 					      { 0, 0, 0, 0 } };
 	const char *exp = NULL, *refdir = "paper/reference", *outdir = NULL;
 	struct table_out files = { 0 };
+	char msg[128];
 	char err[ERR_LEN];
 	int c, quiet = 0, rc;
 
-	while ((c = getopt_long(argc, argv, "e:r:o:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:r:o:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp = optarg; break;
 		case 'r': refdir = optarg; break;
@@ -53,7 +59,10 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("tables (modlat) %s\n", MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "tables: try 'tables --help'\n"); return 2;
+		default:
+			fprintf(stderr, "tables: %s; try 'tables --help'\n",
+				opt_error(c, argv, msg, sizeof(msg)));
+			return 2;
 		}
 	}
 	if (!exp || !outdir || optind != argc - 1) {

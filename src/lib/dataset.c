@@ -48,8 +48,35 @@ void dataset_release(struct dataset *ds)
 	free(ds->latency_ms);
 	free(ds->runs_ms);
 	free(ds->split);
+	free(ds->flags);
+	free(ds->util_during);
+	free(ds->steal_during);
+	free(ds->delay_during);
+	free(ds->load_during);
+	free(ds->loops);
+	free(ds->repeat_rows);
+	free(ds->repeat_ms);
 	attrs_release(&ds->attrs);
 	memset(ds, 0, sizeof(*ds));
+}
+
+int dataset_init_protocol(struct dataset *ds, int load, size_t nrepeat, char *err)
+{
+	size_t n = ds->n;
+
+	ds->flags = xcalloc(n, 1, err);
+	ds->util_during = xcalloc(n, sizeof(double), err);
+	ds->steal_during = xcalloc(n, sizeof(double), err);
+	ds->delay_during = xcalloc(n, sizeof(double), err);
+	ds->load_during = load ? xcalloc(n, sizeof(double), err) : NULL;
+	ds->loops = xcalloc(n, sizeof(int64_t), err);
+	ds->nrepeat = nrepeat;
+	ds->repeat_rows = xcalloc(nrepeat ? nrepeat : 1, sizeof(int64_t), err);
+	ds->repeat_ms = xcalloc(nrepeat ? nrepeat : 1, sizeof(double), err);
+	if (!ds->flags || !ds->util_during || !ds->steal_during || !ds->delay_during || (load && !ds->load_during) ||
+	    !ds->loops || !ds->repeat_rows || !ds->repeat_ms)
+		return -1;
+	return 0;
 }
 
 int dataset_set_feature(struct dataset *ds, size_t j, const char *name, const char *kind,
@@ -81,7 +108,7 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (h5_create(&out, path, format, version, err) < 0)
 		return -1;
 	if (attrs_write(out.file, &ds->attrs, err) < 0 ||
-	    h5_write_f64(out.file, "features", 2, dims, ds->features, err) < 0 ||
+	    h5_write_f64z(out.file, "features", 2, dims, ds->features, err) < 0 ||
 	    h5_write_strings(out.file, "feature_names", ds->d, ds->names, err) < 0 ||
 	    h5_write_strings(out.file, "feature_kind", ds->d, ds->kinds, err) < 0 ||
 	    h5_write_u8(out.file, "split", 1, dims, ds->split, err) < 0)
@@ -89,8 +116,22 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (ds->latency_ms) {
 		size_t rd[2] = { ds->n, ds->r };
 
-		if (h5_write_f64(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
-		    h5_write_f64(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
+		if (h5_write_f64z(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
+		    h5_write_f64z(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
+			goto fail;
+	}
+	if (ds->flags) {
+		size_t kd[1] = { ds->nrepeat };
+
+		if (h5_write_u8(out.file, "sample_flags", 1, dims, ds->flags, err) < 0 ||
+		    h5_write_f64(out.file, "util_during", 1, dims, ds->util_during, err) < 0 ||
+		    h5_write_f64(out.file, "steal_during", 1, dims, ds->steal_during, err) < 0 ||
+		    h5_write_f64(out.file, "delay_during", 1, dims, ds->delay_during, err) < 0 ||
+		    (ds->load_during &&
+		     h5_write_f64(out.file, "load_during", 1, dims, ds->load_during, err) < 0) ||
+		    h5_write_i64(out.file, "run_loops", 1, dims, ds->loops, err) < 0 ||
+		    h5_write_i64(out.file, "repeat_rows", 1, kd, ds->repeat_rows, err) < 0 ||
+		    h5_write_f64(out.file, "repeat_latency_ms", 1, kd, ds->repeat_ms, err) < 0)
 			goto fail;
 	}
 	return h5_commit(&out, err);
@@ -123,6 +164,79 @@ static int check_values(const struct dataset *ds, const char *path, char *err)
 				       "%s: latency_ms of sample %zu is %g, expected a positive "
 				       "finite number",
 				       path, i, ds->latency_ms[i]);
+		for (j = 0; ds->runs_ms && j < ds->r; j++)
+			if (!(isfinite(ds->runs_ms[i * ds->r + j]) && ds->runs_ms[i * ds->r + j] > 0))
+				return err_set(err,
+					       "%s: latency_runs_ms of sample %zu, run %zu is %g, "
+					       "expected a positive finite number",
+					       path, i, j, ds->runs_ms[i * ds->r + j]);
+	}
+	return 0;
+}
+
+/* n-row optional array `name` of a protocol-2 dataset */
+static int read_rows_f64(hid_t f, const char *name, const struct dataset *ds, const char *path,
+			 double **out, double lo, double hi, char *err)
+{
+	size_t n, i;
+
+	if (h5_read_f64(f, name, 1, &n, out, err) < 0)
+		return -1;
+	if (n != ds->n)
+		return err_set(err, "%s: '%s' has %zu rows, expected %zu", path, name, n, ds->n);
+	for (i = 0; i < n; i++)
+		if (!((*out)[i] >= lo && (*out)[i] <= hi))
+			return err_set(err, "%s: '%s' of sample %zu is %g, expected %g..%g", path,
+				       name, i, (*out)[i], lo, hi);
+	return 0;
+}
+
+static int read_protocol(hid_t f, struct dataset *ds, const char *path, char *err)
+{
+	size_t n, k, k2, i;
+
+	if (!ds->latency_ms)
+		return err_set(err, "%s: 'sample_flags' without latencies", path);
+	if (h5_read_u8(f, "sample_flags", 1, &n, &ds->flags, err) < 0)
+		return -1;
+	if (n != ds->n)
+		return err_set(err, "%s: 'sample_flags' has %zu rows, expected %zu", path, n, ds->n);
+	for (i = 0; i < n; i++)
+		if (ds->flags[i] > 7)
+			return err_set(err, "%s: sample_flags of sample %zu is %d, expected 0..7",
+				       path, i, ds->flags[i]);
+	if (read_rows_f64(f, "util_during", ds, path, &ds->util_during, 0, 1, err) < 0 ||
+	    read_rows_f64(f, "steal_during", ds, path, &ds->steal_during, 0, 1, err) < 0 ||
+	    read_rows_f64(f, "delay_during", ds, path, &ds->delay_during, 0, 1024, err) < 0 ||
+	    (h5_exists(f, "load_during") &&
+	     read_rows_f64(f, "load_during", ds, path, &ds->load_during, 0, 1, err) < 0))
+		return -1;
+	if (h5_read_i64(f, "run_loops", 1, &n, &ds->loops, err) < 0)
+		return -1;
+	if (n != ds->n)
+		return err_set(err, "%s: 'run_loops' has %zu rows, expected %zu", path, n, ds->n);
+	for (i = 0; i < n; i++)
+		if (ds->loops[i] < 1)
+			return err_set(err, "%s: run_loops of sample %zu is %lld, expected >= 1", path,
+				       i, (long long)ds->loops[i]);
+	if (h5_read_i64(f, "repeat_rows", 1, &k, &ds->repeat_rows, err) < 0 ||
+	    h5_read_f64(f, "repeat_latency_ms", 1, &k2, &ds->repeat_ms, err) < 0)
+		return -1;
+	if (k != k2)
+		return err_set(err, "%s: repeat_rows has %zu entries and repeat_latency_ms %zu", path,
+			       k, k2);
+	ds->nrepeat = k;
+	for (i = 0; i < k; i++) {
+		if (ds->repeat_rows[i] < 0 || (size_t)ds->repeat_rows[i] >= ds->n ||
+		    (i && ds->repeat_rows[i] <= ds->repeat_rows[i - 1]))
+			return err_set(err,
+				       "%s: repeat_rows[%zu] is %lld, expected increasing rows < %zu",
+				       path, i, (long long)ds->repeat_rows[i], ds->n);
+		if (!(isfinite(ds->repeat_ms[i]) && ds->repeat_ms[i] > 0))
+			return err_set(err,
+				       "%s: repeat_latency_ms[%zu] is %g, expected a positive "
+				       "finite number",
+				       path, i, ds->repeat_ms[i]);
 	}
 	return 0;
 }
@@ -168,6 +282,8 @@ int dataset_read(struct dataset *ds, const char *path, const char *format, int v
 		}
 		ds->r = rd[1];
 	}
+	if (h5_exists(f, "sample_flags") && read_protocol(f, ds, path, err) < 0)
+		goto fail;
 	h5_close(f);
 	if (check_values(ds, path, err) < 0) {
 		dataset_release(ds);

@@ -68,6 +68,7 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *out = NULL, *data_path;
+	char msg[128];
 	char err[ERR_LEN], variant[32], sum[17], who[32], *settings_text = NULL;
 	enum feature_set fs = FEATURES_ALL;
 	struct rm_settings s;
@@ -80,7 +81,8 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 	int c, quiet = 0, direct = 0, rc = 1, lockfd = -1;
 	const char *mname;
 
-	while ((c = getopt_long(argc, argv, "e:f:do:qhV", opts, NULL)) != -1) {
+	opterr = 0; /* our one line, not getopt's too */
+	while ((c = getopt_long(argc, argv, ":e:f:do:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'f':
@@ -103,7 +105,10 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(rm, stdout); return 0;
 		case 'V': printf("fit-%s (modlat) %s\n", rm, MODLAT_VERSION); return 0;
-		default: fprintf(stderr, "fit-%s: try 'fit-%s --help'\n", rm, rm); return 2;
+		default:
+			fprintf(stderr, "fit-%s: %s; try 'fit-%s --help'\n", rm,
+				opt_error(c, argv, msg, sizeof(msg)), rm);
+			return 2;
 		}
 	}
 	if (!exp_path || !out || optind != argc - 1) {

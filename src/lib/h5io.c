@@ -237,6 +237,33 @@ static int attr_read(hid_t loc, const char *name, hid_t memtype, void *value, ch
 	return 0;
 }
 
+/* Fixed-length strings (h5py's np.bytes_ / np.array(names, "S"), or any
+ * tool's): n cells of size bytes each in buf, null- or space-padded or
+ * null-terminated, ASCII or UTF-8 (the bytes are kept as they are). Returns
+ * n new strings with the padding dropped, or NULL when out of memory. */
+static char **fixed_strings(const char *buf, size_t n, size_t size, H5T_str_t pad)
+{
+	char **out = calloc(n ? n : 1, sizeof(*out));
+	size_t i, len;
+
+	for (i = 0; out && i < n; i++) {
+		const char *cell = buf + i * size;
+
+		len = strnlen(cell, size);
+		if (pad == H5T_STR_SPACEPAD)
+			while (len > 0 && cell[len - 1] == ' ')
+				len--;
+		out[i] = strndup(cell, len);
+		if (!out[i]) {
+			while (i > 0)
+				free(out[--i]);
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 int h5_attr_read_str(hid_t loc, const char *name, char **value, char *err)
 {
 	hid_t t = str_type(), a, ft;
@@ -245,10 +272,9 @@ int h5_attr_read_str(hid_t loc, const char *name, char **value, char *err)
 
 	*value = NULL;
 	if (H5Aexists(loc, name) > 0) {
-		/* only variable-length strings are ours */
 		a = H5Aopen(loc, name, H5P_DEFAULT);
 		ft = a >= 0 ? H5Aget_type(a) : -1;
-		if (ft < 0 || H5Tget_class(ft) != H5T_STRING || !H5Tis_variable_str(ft)) {
+		if (ft < 0 || H5Tget_class(ft) != H5T_STRING) {
 			if (ft >= 0)
 				H5Tclose(ft);
 			if (a >= 0)
@@ -256,13 +282,37 @@ int h5_attr_read_str(hid_t loc, const char *name, char **value, char *err)
 			H5Tclose(t);
 			FAIL(loc, "attribute '%s' is not a string", name);
 		}
+		if (!H5Tis_variable_str(ft)) { /* a fixed-length string */
+			size_t size = H5Tget_size(ft);
+			H5T_str_t pad = H5Tget_strpad(ft);
+			hid_t mt = H5Tcopy(ft); /* the same bytes, no conversion */
+			char *buf = size ? calloc(1, size) : NULL, **one = NULL;
+
+			H5Tclose(ft);
+			H5Aclose(a);
+			H5Tclose(t);
+			rc = !buf || mt < 0 ? err_set(err, "out of memory reading attribute '%s'", name)
+					    : attr_read(loc, name, mt, buf, err);
+			if (rc == 0 && !(one = fixed_strings(buf, 1, size, pad)))
+				rc = err_set(err, "out of memory reading attribute '%s'", name);
+			if (mt >= 0)
+				H5Tclose(mt);
+			free(buf);
+			if (rc < 0)
+				return rc;
+			*value = one[0];
+			free(one);
+			return 0;
+		}
 		H5Tclose(ft);
 		H5Aclose(a);
 	}
 	rc = attr_read(loc, name, t, &s, err);
 	H5Tclose(t);
-	if (rc < 0)
+	if (rc < 0) {
+		H5free_memory(s); /* NULL unless HDF5 failed after allocating */
 		return rc;
+	}
 	*value = xstrdup(s ? s : "", err);
 	H5free_memory(s);
 	return *value ? 0 : -1;
@@ -278,8 +328,11 @@ int h5_attr_read_i64(hid_t loc, const char *name, int64_t *value, char *err)
 	return attr_read(loc, name, H5T_NATIVE_INT64, value, err);
 }
 
-static int write_array(hid_t loc, const char *name, int rank, const size_t *dims, hid_t filetype,
-		       hid_t memtype, const void *data, char *err)
+/* Arrays of at least this many elements are compressed when asked. */
+#define COMPRESS_MIN 4096
+
+static int write_array_z(hid_t loc, const char *name, int rank, const size_t *dims,
+			 hid_t filetype, hid_t memtype, const void *data, int compress, char *err)
 {
 	hsize_t hd[2] = { dims[0], rank == 2 ? dims[1] : 1 };
 	hid_t space, dcpl, ds;
@@ -288,6 +341,20 @@ static int write_array(hid_t loc, const char *name, int rank, const size_t *dims
 	space = H5Screate_simple(rank, hd, NULL);
 	dcpl = H5Pcreate(H5P_DATASET_CREATE);
 	H5Pset_obj_track_times(dcpl, 0);
+	if (compress && hd[0] * hd[1] >= COMPRESS_MIN) {
+		/* byte shuffle, then deflate: doubles compress 2-4x this way;
+		 * chunks of whole rows */
+		hsize_t chunk[2] = { hd[0], hd[1] };
+
+		if (chunk[0] * chunk[1] > 65536)
+			chunk[0] = 65536 / chunk[1] ? 65536 / chunk[1] : 1;
+		if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+		    H5Pset_deflate(dcpl, 6) < 0) {
+			H5Pclose(dcpl);
+			H5Sclose(space);
+			FAIL(loc, "cannot set up compression of dataset '%s'", name);
+		}
+	}
 	ds = H5Dcreate2(loc, name, filetype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 	H5Pclose(dcpl);
 	H5Sclose(space);
@@ -299,6 +366,19 @@ static int write_array(hid_t loc, const char *name, int rank, const size_t *dims
 	if (st < 0)
 		FAIL(loc, "cannot write dataset '%s'", name);
 	return 0;
+}
+
+static int write_array(hid_t loc, const char *name, int rank, const size_t *dims, hid_t filetype,
+		       hid_t memtype, const void *data, char *err)
+{
+	return write_array_z(loc, name, rank, dims, filetype, memtype, data, 0, err);
+}
+
+int h5_write_f64z(hid_t loc, const char *name, int rank, const size_t *dims, const double *data,
+		  char *err)
+{
+	return write_array_z(loc, name, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, 1,
+			     err);
 }
 
 int h5_write_f64(hid_t loc, const char *name, int rank, const size_t *dims, const double *data,
@@ -418,6 +498,29 @@ int h5_read_u8(hid_t loc, const char *name, int rank, size_t *dims, uint8_t **da
 	return read_array(loc, name, rank, dims, H5T_NATIVE_UINT8, 1, (void **)data, err);
 }
 
+/* Reads n variable-length strings one at a time: when a damaged heap fails
+ * a read halfway, HDF5 (1.10) leaks the strings it converted so far unless
+ * they reached our buffer, where the caller frees them. */
+static herr_t read_each_string(hid_t ds, hid_t t, size_t n, char **raw)
+{
+	hsize_t one = 1, start;
+	hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(1, &one, NULL);
+	herr_t st = fs < 0 || ms < 0 ? -1 : 0;
+	size_t i;
+
+	for (i = 0; i < n && st >= 0; i++) {
+		start = i;
+		st = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &one, NULL);
+		if (st >= 0)
+			st = H5Dread(ds, t, ms, fs, H5P_DEFAULT, &raw[i]);
+	}
+	if (ms >= 0)
+		H5Sclose(ms);
+	if (fs >= 0)
+		H5Sclose(fs);
+	return st;
+}
+
 int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *err)
 {
 	hid_t t = str_type(), ds, ft;
@@ -432,11 +535,41 @@ int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *
 		return -1;
 	}
 	ft = H5Dget_type(ds);
-	if (H5Tget_class(ft) != H5T_STRING || !H5Tis_variable_str(ft)) {
+	if (H5Tget_class(ft) != H5T_STRING) {
 		H5Tclose(ft);
 		H5Dclose(ds);
 		H5Tclose(t);
 		FAIL(loc, "dataset '%s' is not a list of strings", name);
+	}
+	if (!H5Tis_variable_str(ft)) { /* fixed-length: h5py's np.array(names, "S") */
+		size_t size = H5Tget_size(ft);
+		H5T_str_t pad = H5Tget_strpad(ft);
+		hid_t mt = H5Tcopy(ft); /* the same bytes, no conversion */
+		char *buf = NULL;
+
+		H5Tclose(ft);
+		H5Tclose(t);
+		if (size && *n > SIZE_MAX / size) {
+			if (mt >= 0)
+				H5Tclose(mt);
+			H5Dclose(ds);
+			FAIL(loc, "dataset '%s': %zu strings of %zu bytes is too large", name, *n,
+			     size);
+		}
+		buf = mt >= 0 ? calloc(*n && size ? *n : 1, size ? size : 1) : NULL;
+		st = buf && *n && size ? H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
+		if (mt >= 0)
+			H5Tclose(mt);
+		H5Dclose(ds);
+		if (!buf)
+			return err_set(err, "out of memory reading '%s'", name);
+		if (st < 0) {
+			free(buf);
+			FAIL(loc, "cannot read dataset '%s'", name);
+		}
+		*strs = fixed_strings(buf, *n, size, pad);
+		free(buf);
+		return *strs ? 0 : err_set(err, "out of memory reading '%s'", name);
 	}
 	H5Tclose(ft);
 	raw = xcalloc(*n, sizeof(char *), err);
@@ -448,10 +581,12 @@ int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *
 		H5Tclose(t);
 		return -1;
 	}
-	st = *n ? H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) : 0;
+	st = read_each_string(ds, t, *n, raw);
 	H5Dclose(ds);
 	H5Tclose(t);
-	if (st < 0) {
+	if (st < 0) { /* HDF5 may have filled some strings before it failed */
+		for (i = 0; i < *n; i++)
+			H5free_memory(raw[i]);
 		free(raw);
 		free(out);
 		FAIL(loc, "cannot read dataset '%s'", name);

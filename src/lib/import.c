@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "err.h"
 #include "util.h"
 
 static const char *const import_keys[] = { "module", "latency", "latency_unit", "runs",
-					   "split", "environment", "seed", NULL };
+					   "split", "environment", "seed", "date", NULL };
 static const char *const kinds[] = { "sampling", "measurable", "inferable" };
 
 /* ---- the column map ----------------------------------------------------- */
@@ -107,6 +109,20 @@ static int split_list(const char *value, char ***items, size_t *n, char *err)
 	}
 }
 
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", with digits where the pattern has d */
+static int valid_date(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t i, len = strlen(s);
+
+	if (len != 10 && len != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
 static int set_import_key(struct map_ctx *ctx, int k, const char *value)
 {
 	struct import_map *m = ctx->m;
@@ -169,6 +185,14 @@ static int set_import_key(struct map_ctx *ctx, int k, const char *value)
 		m->seed = v;
 		return 0;
 	}
+	case 7: /* date */
+		if (!valid_date(value)) {
+			err_set(ctx->err, "%s:%d: date = '%s': expected YYYY-MM-DD or "
+				"YYYY-MM-DDTHH:MM:SSZ", path, line, value);
+			return -1;
+		}
+		snprintf(m->date, sizeof(m->date), "%s", value);
+		return 0;
 	}
 	return err_set(ctx->err, "%s:%d: internal error: key %d", path, line, k);
 }
@@ -201,6 +225,7 @@ static int add_feature(struct map_ctx *ctx, int p, const char *name, const char 
 	ctx->part[p] = f;
 	f = &f[ctx->npart[p]];
 	f->kind = kinds[p];
+	f->line = ctx->line;
 	f->name = strdup(name);
 	f->column = strdup(column);
 	ctx->npart[p]++;
@@ -233,7 +258,7 @@ static int on_map_entry(void *user, const char *section, const char *key, const 
 		if (k < 0) {
 			err_set(ctx->err,
 				"%s:%d: unknown key '%s' in [import], expected module, latency, "
-				"latency_unit, runs, split, environment or seed",
+				"latency_unit, runs, split, environment, seed or date",
 				path, line, key);
 			return fail_at(ctx);
 		}
@@ -263,6 +288,78 @@ static int on_map_entry(void *user, const char *section, const char *key, const 
 		return fail_at(ctx);
 	}
 	return add_feature(ctx, p, key, value) < 0 ? fail_at(ctx) : 1;
+}
+
+/* ---- which features a module has -------------------------------------- */
+
+static const char *const sampling_names[] = { "batch", "cin", "cout", "hw", "kernel", "stride" };
+static const char *const measurable_names[] = { "mem_avail", "util" };
+static const char *const inferable_names[] = { "data_size", "param_count", "flops", "out_size" };
+
+/* Whether module has the feature called name among kind p's (0 sampling, 1
+ * measurable, 2 inferable); lists them, in words, into list. */
+static int module_feature(enum module_kind module, int p, const char *name, char *list,
+			  size_t len)
+{
+	const char *const *names[3] = { sampling_names, measurable_names, inferable_names };
+	const size_t count[3] = { 6, 2, 4 };
+	const char *have[6];
+	size_t i, n = 0, used = 0;
+	int found = 0;
+
+	for (i = 0; i < count[p]; i++) {
+		if (p == 0 && !(module_params(module) & (1u << i)))
+			continue;
+		if (p == 2 && !strcmp(names[p][i], "param_count") && !module_has_weights(module))
+			continue;
+		have[n++] = names[p][i];
+		found |= !strcmp(names[p][i], name);
+	}
+	list[0] = 0;
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(list + used, used < len ? len - used : 0, "%s%s",
+					 i == 0 ? "" : i + 1 == n ? " or " : ", ", have[i]);
+	return found;
+}
+
+/* Every feature is one the module has, in the section of its kind. Done
+ * after the whole map is read: [import] may come after the features. */
+static int check_features(const struct import_map *m, char *err)
+{
+	static const char *const kind_words[3] = { "a sampling parameter", "a measurable parameter",
+						   "an inferable parameter" };
+	char list[96], other[96];
+	size_t i;
+	int p, q;
+
+	for (i = 0; i < m->nfeat; i++) {
+		const struct import_feature *f = &m->feat[i];
+
+		for (p = 0; p < 3; p++)
+			if (f->kind == kinds[p])
+				break;
+		if (module_feature(m->module, p, f->name, list, sizeof(list)))
+			continue;
+		for (q = 0; q < 3; q++)
+			if (q != p && module_feature(m->module, q, f->name, other, sizeof(other)))
+				return err_set(err, "%s:%d: [%s] %s is %s, expected it in [%s]",
+					       m->path, f->line, f->kind, f->name, kind_words[q],
+					       kinds[q]);
+		for (q = 0; q < 6; q++)
+			if (!strcmp(f->name, sampling_names[q]))
+				return err_set(err, "%s:%d: [%s] %s: %s has no %s, expected %s",
+					       m->path, f->line, f->kind, f->name,
+					       module_name(m->module), f->name, list);
+		if (!strcmp(f->name, "param_count"))
+			return err_set(err, "%s:%d: [%s] %s: %s has no weights, expected %s",
+				       m->path, f->line, f->kind, f->name, module_name(m->module),
+				       list);
+		return err_set(err, "%s:%d: [%s] %s: unknown feature, expected %s%s", m->path,
+			       f->line, f->kind, f->name, *list ? list : "no feature here",
+			       p == 0 ? "" : p == 1 ? " (mem_avail in bytes, util in [0, 1])"
+						     : "");
+	}
+	return 0;
 }
 
 int import_map_load(struct import_map *m, const char *path, char *err)
@@ -323,7 +420,7 @@ int import_map_load(struct import_map *m, const char *path, char *err)
 	if (!m->nfeat)
 		return err_set(err, "%s: no features, expected 'name = column' lines in "
 			       "[sampling], [measurable] or [inferable]", path);
-	return 0;
+	return check_features(m, err);
 }
 
 void import_map_release(struct import_map *m)
@@ -586,6 +683,7 @@ int import_csv(struct dataset *ds, const char *csv_path, const char *map_path,
 	struct import_map m;
 	struct csv c;
 	char sum[17], created[32];
+	struct stat st;
 	int rc;
 
 	memset(ds, 0, sizeof(*ds));
@@ -593,17 +691,29 @@ int import_csv(struct dataset *ds, const char *csv_path, const char *map_path,
 		import_map_release(&m);
 		return -1;
 	}
-	if (csv_read(&c, csv_path, err) < 0 || file_checksum(csv_path, sum, err) < 0) {
+	if (csv_read(&c, csv_path, err) < 0 || file_checksum(csv_path, sum, err) < 0 ||
+	    (!*m.date && stat(csv_path, &st) < 0 &&
+	     err_set(err, "%s: %s", csv_path, strerror(errno)) < 0)) {
 		csv_release(&c);
 		import_map_release(&m);
 		return -1;
+	}
+	/* the measurements' date, never the import's: same inputs, same bytes */
+	if (*m.date && strlen(m.date) == 10)
+		snprintf(created, sizeof(created), "%sT00:00:00Z", m.date);
+	else if (*m.date)
+		snprintf(created, sizeof(created), "%s", m.date);
+	else {
+		struct tm tm;
+
+		gmtime_r(&st.st_mtime, &tm);
+		strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	rc = import_build(ds, &c, csv_path, &m, err);
 	csv_release(&c);
 	import_map_release(&m);
 	if (rc < 0)
 		return -1;
-	now_iso8601(created, sizeof(created));
 	if (attrs_set_str(&ds->attrs, "experiment", experiment, err) < 0 ||
 	    attrs_set_str(&ds->attrs, "source", csv_path, err) < 0 ||
 	    attrs_set_str(&ds->attrs, "source_checksum", sum, err) < 0 ||

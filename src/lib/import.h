@@ -12,6 +12,8 @@
  *                            ; seeded 7:1:2 split, dataset_assign_split)
  *   environment = static     ; static | dynamic (default static)
  *   seed = 42                ; seed of that split (default 42)
+ *   date = 2024-05-01        ; when the latencies were measured (the dataset's
+ *                            ; 'created'; default: the CSV's modification time)
  *   [sampling]               ; feature name = CSV column, in this order
  *   batch = N
  *   [measurable]
@@ -40,6 +42,7 @@ struct import_feature {
 	char *name;       /* the feature's name in the dataset */
 	char *column;     /* the CSV column it is read from */
 	const char *kind; /* "sampling" | "measurable" | "inferable" (static) */
+	int line;         /* its line in the map, for messages */
 };
 
 struct import_map {
@@ -52,13 +55,17 @@ struct import_map {
 	char *split;                  /* the split column, or NULL */
 	char environment[8];          /* "static" | "dynamic" */
 	uint64_t seed;
+	char date[24];                /* "YYYY-MM-DD[THH:MM:SSZ]", or "" when not given */
 	struct import_feature *feat;  /* nfeat, sampling then measurable then inferable */
 	size_t nfeat;
 };
 
 /* Reads the column map at path. Unknown sections or keys, a key given twice,
- * a missing module or latency, an unknown module, unit or environment, or no
- * feature at all: -1 and a message naming the file (and line). Release with
+ * a missing module or latency, an unknown module, unit or environment, no
+ * feature at all, or a feature the module does not have or that is not of
+ * its section's kind (known: the module's sampling parameters among batch,
+ * cin, cout, hw, kernel, stride; mem_avail, util; data_size, param_count
+ * (modules with weights), flops, out_size): -1 and a message naming the file (and line). Release with
  * import_map_release, also after a failure. */
 int import_map_load(struct import_map *m, const char *path, char *err);
 void import_map_release(struct import_map *m);
@@ -76,7 +83,9 @@ int import_build(struct dataset *ds, const struct csv *c, const char *csv_name,
 
 /* The whole import: reads the map and the CSV, builds the dataset, and adds
  * the attributes experiment, source (csv_path), source_checksum, source_map,
- * created and tool_version. Writing it is the caller's (dataset_write with
+ * created and tool_version. created is the map's date, else the CSV's
+ * modification time (UTC): never the time of the import, so the same inputs
+ * give the same bytes. Writing it is the caller's (dataset_write with
  * DATASET_FORMAT). */
 int import_csv(struct dataset *ds, const char *csv_path, const char *map_path,
 	       const char *experiment, char *err);

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,26 @@ double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double epoch_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 void now_iso8601(char *buf, size_t len)
@@ -121,4 +142,25 @@ void path_basename(const char *path, char *buf, size_t len)
 		tmp[--l] = 0;
 	slash = strrchr(tmp, '/');
 	snprintf(buf, len, "%s", slash ? slash + 1 : tmp);
+}
+
+const char *opt_error(int c, char **argv, char *buf, size_t len)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	int is_long = arg && !strncmp(arg, "--", 2);
+	char opt[64];
+
+	if (is_long)
+		snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(arg, "="), arg);
+	else if (optopt > 0 && optopt < 128 && optopt != '?' && optopt != ':')
+		snprintf(opt, sizeof(opt), "-%c", optopt);
+	else
+		snprintf(opt, sizeof(opt), "%s", arg ? arg : "");
+	if (c == ':')
+		snprintf(buf, len, "option '%s' needs a value", opt);
+	else if (is_long && optopt && strchr(arg, '='))
+		snprintf(buf, len, "option '%s' takes no value", opt);
+	else
+		snprintf(buf, len, "unknown option '%s'", is_long ? arg : opt);
+	return buf;
 }

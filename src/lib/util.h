@@ -7,6 +7,10 @@
 
 /* Seconds on the monotonic clock. */
 double now_s(void);
+/* Seconds since the Unix epoch (wall clock). */
+double epoch_s(void);
+/* Sleeps s seconds (nothing for s <= 0). */
+void sleep_s(double s);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void now_iso8601(char *buf, size_t len);
 /* The CPU's "model name" from /proc/cpuinfo, or "unknown". */
@@ -21,6 +25,11 @@ uint64_t fnv1a(const void *p, size_t n, uint64_t h);
 /* The median of v[n] (n >= 1; the mean of the middle two for even n), found
  * by sorting a copy in scratch[n]; v is left as it is. */
 double median_of(const double *v, size_t n, double *scratch);
+/* What getopt_long's c was about, as "unknown option '--foo'", "option
+ * '--map' needs a value" or "option '--quiet' takes no value", into buf,
+ * for c = '?' or ':' (the option string starts with ':' and opterr is 0,
+ * so getopt prints nothing and the command prints this one line). */
+const char *opt_error(int c, char **argv, char *buf, size_t len);
 /* The last path component without a trailing slash (into buf). */
 void path_basename(const char *path, char *buf, size_t len);
 
