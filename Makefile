@@ -360,6 +360,11 @@ deps:
 benchmark: all $(BENCH_PROGS)
 	DATA=$(DATA) scripts/benchmark.sh $(EXP)
 
+# mutation testing (README "Mutation testing"); not part of check
+.PHONY: mutate
+mutate: $(UNIT)
+	tests/mutate.sh
+
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
 	@echo
@@ -374,6 +379,7 @@ help:
 	@echo "  make benchmark      fit/predict/bench speed figures, bench overhead, contention and"
 	@echo "                     repeatability ceiling per dataset of EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
+	@echo "  make mutate         plant tests/mutants.txt's bugs one by one: the unit tests' kill rate"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo

@@ -363,10 +363,11 @@ static void test_bad_shapes_refused(void)
 	check_refused(shape(MODULE_MAXPOOL, 1, 3, 0, 7, 9, 1), "kernel 9");
 	check_refused(shape(MODULE_AVGPOOL, 1, 3, 0, 4, 5, 2), "kernel 5");
 	/* (a conv's K/2 padding makes every odd kernel fit) */
-	check_refused(shape(MODULE_CONV, 1, 3, 4, 0, 3, 1), "hw");
-	check_refused(shape(MODULE_CONV, 0, 3, 4, 8, 3, 1), "batch");
-	check_refused(shape(MODULE_LINEAR, 2, 3, 0, 0, 0, 0), "cout");
-	check_refused(shape(MODULE_CONV, 1, 3, 4, 8, 3, 0), "stride");
+	/* the label names every parameter: match the message itself */
+	check_refused(shape(MODULE_CONV, 1, 3, 4, 0, 3, 1), "hw must be at least 1");
+	check_refused(shape(MODULE_CONV, 0, 3, 4, 8, 3, 1), "batch and cin must be at least 1");
+	check_refused(shape(MODULE_LINEAR, 2, 3, 0, 0, 0, 0), "cout must be at least 1");
+	check_refused(shape(MODULE_CONV, 1, 3, 4, 8, 3, 0), "kernel and stride must be at least 1");
 	/* 2^15 x 512 x 512 x 512 floats: 16 TiB, more than any machine here */
 	check_refused(shape(MODULE_BN, 32768, 512, 0, 512, 0, 0), "memory");
 }

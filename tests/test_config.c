@@ -44,6 +44,8 @@ static void test_defaults_and_overrides(void)
 	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.n, 1);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_MAXPOOL].kernel.v[0], 3);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].kernel.n, 5);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.n, 3);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.v[2], 4);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[0], 2);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[1], 8);
 	CU_ASSERT_EQUAL(x.sampling[MODULE_BN].hw.n, 2);
@@ -85,6 +87,47 @@ static void test_bad_inputs(void)
 	expect_bad("b10.ini", "[dynamic]\nduty = 1.5\n", "b10.ini:2: [dynamic] duty");
 	expect_bad("b11.ini", "[experiment\nseed = 1\n", "b11.ini:1: not valid INI syntax");
 	expect_bad("b12.ini", "[rf.convolution]\ntrees = 1\n", "unknown section");
+}
+
+/* Range and set edges: LO = HI is a range; the maximum 2^20 is the last
+ * value accepted; 0 is not a kernel or stride. */
+static void test_edges(void)
+{
+	const char *p = write_ini("edge.ini", "[sampling]\nbatch = 8..8\ncin = 3..1048576\n"
+					      "cout = 7\nstride = 1\n");
+	char err[ERR_LEN] = "";
+	struct experiment x;
+
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[0], 8);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].batch[1], 8);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cin[0], 3);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cin[1], 1048576);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cout[0], 7);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].cout[1], 7);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].stride.n, 1);
+	experiment_release(&x);
+	expect_bad("e1.ini", "[sampling]\ncin = 3..99999999\n",
+		   "e1.ini:2: [sampling] cin = '3..99999999': expected a range LO..HI of integers "
+		   "in [1, 1048576] with LO <= HI");
+	expect_bad("e2.ini", "[sampling]\ncin = 3..1048577\n", "e2.ini:2: [sampling] cin");
+	expect_bad("e3.ini", "[sampling]\nbatch = 0..4\n", "e3.ini:2: [sampling] batch");
+	expect_bad("e4.ini", "[conv]\nstride = 0\n",
+		   "e4.ini:2: [conv] stride = '0': expected a comma-separated list of positive "
+		   "integers");
+	expect_bad("e5.ini", "[sampling]\nkernel = 3, 0\n",
+		   "e5.ini:2: [sampling] kernel = '3, 0': expected a comma-separated list of "
+		   "positive integers");
+	expect_bad("e6.ini", "[sampling]\nbatch = 8..\n", "e6.ini:2: [sampling] batch");
+	/* a count's maximum is 10^7 */
+	expect_bad("e9.ini", "[conv]\ncount = 10000001\n", "e9.ini:2: [conv] count = '10000001'");
+	p = write_ini("edge2.ini", "[conv]\ncount = 10000000\n");
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, p, err), 0);
+	CU_ASSERT_EQUAL(x.sampling[MODULE_CONV].count, 10000000);
+	experiment_release(&x);
+	/* NaN compares false with both bounds: refused all the same */
+	expect_bad("e7.ini", "[dynamic]\nduty = nan\n", "e7.ini:2: [dynamic] duty = 'nan'");
+	expect_bad("e8.ini", "[sampling]\nflop_cap = nan\n", "e8.ini:2: [sampling] flop_cap");
 }
 
 static void test_missing_folder(void)
@@ -229,5 +272,6 @@ static void test_rm_settings_checked(void)
 }
 
 UNIT_SUITE("config", UNIT_TEST(test_defaults_and_overrides), UNIT_TEST(test_bad_inputs),
+	   UNIT_TEST(test_edges),
 	   UNIT_TEST(test_missing_folder), UNIT_TEST(test_fragment_is_stable), UNIT_TEST(test_folder_named_ini),
 	   UNIT_TEST(test_overridden_by), UNIT_TEST(test_rm_settings_checked));

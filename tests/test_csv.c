@@ -126,6 +126,10 @@ static void test_bom(void)
 	CU_ASSERT_EQUAL_FATAL(parse(&c, "N\n\xef\xbb\xbf" "1\n", err), 0);
 	CU_ASSERT_STRING_EQUAL(csv_cell(&c, 0, 0), "\xef\xbb\xbf" "1");
 	csv_release(&c);
+	/* only the whole 3-byte mark is skipped */
+	CU_ASSERT_EQUAL_FATAL(parse(&c, "\xef\xbbN,b\n1,2\n", err), 0);
+	CU_ASSERT_STRING_EQUAL(c.header[0], "\xef\xbbN");
+	csv_release(&c);
 }
 
 static void test_empty_fields(void)
@@ -175,6 +179,10 @@ static void test_errors(void)
 
 	CU_ASSERT_EQUAL(csv_parse(&c, "a,b\n1,\0", 7, "t.csv", err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "t.csv: row 2, column 2: a NUL byte");
+	/* inside a quoted field too: refused, not a cell cut short at the NUL */
+	CU_ASSERT_EQUAL(csv_parse(&c, "a,b\n1,\"x\0y\"\n", 11, "t.csv", err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.csv: row 2, column 2: a NUL byte");
+	CU_ASSERT_PTR_NULL(c.cells);
 
 	CU_ASSERT_EQUAL(parse(&c, "", err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "t.csv: no header row (the file is empty)");

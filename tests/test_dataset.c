@@ -50,6 +50,10 @@ static void test_round_trip(void)
 
 	h5_quiet();
 	make(&a);
+	/* attributes read from another file's format never override the
+	 * format being written */
+	attrs_set_str(&a.attrs, "format", "modlat-other", err);
+	attrs_set_int(&a.attrs, "format_version", 99, err);
 	CU_ASSERT_EQUAL_FATAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL_FATAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(b.n, 3);
@@ -100,6 +104,10 @@ static void test_format_checks(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format is 'modlat-gen', expected 'modlat-dataset'"));
 	CU_ASSERT_EQUAL(dataset_read(&b, p, GEN_FORMAT, GEN_VERSION + 1, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format_version is 1"));
+	/* a newer version than the reader knows is refused too */
+	CU_ASSERT_EQUAL(dataset_write(&a, p, GEN_FORMAT, GEN_VERSION + 1, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, GEN_FORMAT, GEN_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "format_version is 2"));
 	/* not HDF5 at all */
 	f = fopen(junk, "w");
 	fputs("batch,cin\n1,2\n", f);
@@ -114,7 +122,8 @@ static void test_format_checks(void)
 	snprintf(buf, sizeof(buf), "head -c %ld '%s' > '%s'", size / 2, p, cut);
 	CU_ASSERT_EQUAL(system(buf), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, cut, GEN_FORMAT, GEN_VERSION, err), -1);
-	CU_ASSERT(strlen(err) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, cut));
+	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
 	/* a missing file */
 	CU_ASSERT_EQUAL(dataset_read(&b, tmp("none.h5"), GEN_FORMAT, GEN_VERSION, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "No such file"));
@@ -132,6 +141,10 @@ static void test_bad_values(void)
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_ms of sample 1 is 0"));
+	a.latency_ms[1] = 1.0 / 0.0;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_ms of sample 1 is inf"));
 	a.latency_ms[1] = 1;
 	a.features[3] = 0.0 / 0.0;
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
@@ -156,6 +169,37 @@ static void test_bad_values(void)
 	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
 	dataset_release(&b);
+	dataset_release(&a);
+}
+
+/* split must hold 0, 1 or 2 for every row, and one value per row */
+static void test_bad_split(void)
+{
+	const char *p = tmp("split.h5");
+	struct dataset a, b;
+	char err[ERR_LEN] = "";
+	struct h5_out out;
+	size_t dims[2] = { 3, 2 }, two = 2;
+
+	make(&a);
+	a.split[2] = 3;
+	CU_ASSERT_EQUAL(dataset_write(&a, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "split of sample 2 is 3, expected 0, 1 or 2"));
+	a.split[2] = 2;
+	/* the same file by hand, with a split of 2 values for 3 rows */
+	CU_ASSERT_EQUAL_FATAL(h5_create(&out, p, DATASET_FORMAT, DATASET_VERSION, err), 0);
+	CU_ASSERT_EQUAL(attrs_write(out.file, &a.attrs, err), 0);
+	CU_ASSERT_EQUAL(h5_write_f64(out.file, "features", 2, dims, a.features, err), 0);
+	CU_ASSERT_EQUAL(h5_write_strings(out.file, "feature_names", 2, a.names, err), 0);
+	CU_ASSERT_EQUAL(h5_write_strings(out.file, "feature_kind", 2, a.kinds, err), 0);
+	CU_ASSERT_EQUAL(h5_write_u8(out.file, "split", 1, &two, a.split, err), 0);
+	CU_ASSERT_EQUAL(h5_write_f64(out.file, "latency_ms", 1, dims, a.latency_ms, err), 0);
+	CU_ASSERT_EQUAL(h5_write_f64(out.file, "latency_runs_ms", 2, dims, a.runs_ms, err), 0);
+	CU_ASSERT_EQUAL_FATAL(h5_commit(&out, err), 0);
+	CU_ASSERT_EQUAL(dataset_read(&b, p, DATASET_FORMAT, DATASET_VERSION, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shapes disagree"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "split 2"));
 	dataset_release(&a);
 }
 
@@ -213,6 +257,91 @@ static void test_journal_resume(void)
 	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key-b", 2, found, NULL, err), 0);
 	journal_close(&j);
 	CU_ASSERT(!seen[0] && !seen[2]);
+}
+
+static long file_size(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+	long n;
+
+	if (!f)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+static void flip_byte(const char *p, long at)
+{
+	FILE *f = fopen(p, "r+b");
+	int c;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, at, SEEK_SET);
+	c = fgetc(f);
+	fseek(f, at, SEEK_SET);
+	fputc(c ^ 0x10, f);
+	fclose(f);
+}
+
+static void append(struct journal *j, uint64_t index, double run)
+{
+	double runs[2] = { run - 1, run };
+	struct journal_record rec = { .index = index, .mem_avail = 1e9, .util = 0.5,
+				      .timed_s = 0.1, .total_s = 0.2, .runs_ms = runs };
+	char err[ERR_LEN];
+
+	CU_ASSERT_EQUAL(journal_append(j, &rec, err), 0);
+}
+
+/* Two interruptions: what the first resume found stays for the second; a
+ * record whose bytes changed is not believed (it and what follows it are
+ * dropped), whichever record it is. */
+static void test_journal_resume_twice(void)
+{
+	const char *p = tmp("j2.journal");
+	struct journal j;
+	char err[ERR_LEN];
+	long head, rec;
+
+	unlink(p);
+	memset(seen, 0, sizeof(seen));
+	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key", 2, found, NULL, err), 0);
+	head = file_size(p);
+	append(&j, 0, 10);
+	append(&j, 1, 11);
+	journal_close(&j);
+	rec = (file_size(p) - head) / 2;
+	/* first resume: both found, then one more */
+	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key", 2, found, NULL, err), 0);
+	CU_ASSERT(seen[0] && seen[1] && !seen[2]);
+	append(&j, 2, 12);
+	journal_close(&j);
+	CU_ASSERT_EQUAL(file_size(p), head + 3 * rec);
+	/* second resume: all three, with their values */
+	memset(seen, 0, sizeof(seen));
+	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key", 2, found, NULL, err), 0);
+	journal_close(&j);
+	CU_ASSERT(seen[0] && seen[1] && seen[2] && !seen[3]);
+	ASSERT_CLOSE(seen_run[0], 10, 0);
+	ASSERT_CLOSE(seen_run[2], 12, 0);
+	/* a flipped byte inside the middle record: records 1 and 2 go */
+	flip_byte(p, head + rec + 8 + 4 * 8 + 8 + 3);
+	memset(seen, 0, sizeof(seen));
+	seen_run[1] = 0;
+	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key", 2, found, NULL, err), 0);
+	journal_close(&j);
+	CU_ASSERT(seen[0] && !seen[1] && !seen[2]);
+	CU_ASSERT_EQUAL(seen_run[1], 0);
+	CU_ASSERT_EQUAL(file_size(p), head + rec);
+	/* a flipped byte in the first record's checksum: nothing is believed */
+	flip_byte(p, head + rec - 1);
+	memset(seen, 0, sizeof(seen));
+	CU_ASSERT_EQUAL_FATAL(journal_open(&j, p, "key", 2, found, NULL, err), 0);
+	journal_close(&j);
+	CU_ASSERT(!seen[0]);
+	CU_ASSERT_EQUAL(file_size(p), head);
 }
 
 /* Replaces dataset name in file p with n fixed-length strings of size bytes,
@@ -308,4 +437,5 @@ static void test_fixed_strings(void)
 
 UNIT_SUITE("dataset", UNIT_TEST(test_round_trip), UNIT_TEST(test_same_bytes),
 	   UNIT_TEST(test_format_checks), UNIT_TEST(test_bad_values), UNIT_TEST(test_unwritable),
-	   UNIT_TEST(test_journal_resume), UNIT_TEST(test_fixed_strings));
+	   UNIT_TEST(test_journal_resume), UNIT_TEST(test_fixed_strings),
+	   UNIT_TEST(test_journal_resume_twice), UNIT_TEST(test_bad_split));

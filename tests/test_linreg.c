@@ -74,6 +74,36 @@ static void test_rank_deficient(void)
 	linreg_free(m);
 }
 
+/* Near-collinear, not singular: x2 = x0 + 1e-6 u (u uniform in [-0.5, 0.5]),
+ * y = 1 + 2 x0 - 1 x2 + 3 x3 exactly. The normalised columns' smallest
+ * singular value is about 1e-7 of the largest, far above the 1e-12 cut-off,
+ * so the reference solution is the planted one (an exact fit, unique); a
+ * cut-off near 1e-6 would give the minimum-norm 0.5, 0.5 instead. */
+static void test_near_collinear(void)
+{
+	double X[N * 3], y[N];
+	struct linreg_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rng r;
+	size_t i;
+
+	rng_init(&r, 11, 0);
+	for (i = 0; i < N; i++) {
+		double *x = X + i * 3;
+
+		x[0] = rng_uniform(&r);
+		x[1] = x[0] + 1e-6 * (rng_uniform(&r) - 0.5);
+		x[2] = rng_uniform(&r) * 3;
+		y[i] = 1 + 2 * x[0] - 1 * x[1] + 3 * x[2];
+	}
+	CU_ASSERT_EQUAL_FATAL(linreg_fit(X, y, N, 3, &m, err), 0);
+	ASSERT_CLOSE(m->coef[0], 2.0, 1e-4);
+	ASSERT_CLOSE(m->coef[1], -1.0, 1e-4);
+	ASSERT_CLOSE(m->coef[2], 3.0, 1e-9);
+	ASSERT_CLOSE(m->intercept, 1.0, 1e-6);
+	linreg_free(m);
+}
+
 /* Fewer samples than unknowns (2 samples, 3 features) still fits them. */
 static void test_underdetermined(void)
 {
@@ -124,6 +154,13 @@ static void test_export_import(void)
 	CU_ASSERT(strstr(err, "'coef'") != NULL);
 	CU_ASSERT_EQUAL(param_set_get_scalar_i64(&ps, "intercept", &(int64_t){ 0 }, err), -1);
 	CU_ASSERT(strstr(err, "float64") != NULL);
+	/* a non-finite intercept is refused */
+	*(double *)param_set_find(&ps, "intercept")->data = 1.0 / 0.0;
+	linreg_free(m2);
+	m2 = NULL;
+	CU_ASSERT_EQUAL(linreg_import(&ps, &m2, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "parameter 'intercept' is not finite");
+	CU_ASSERT_PTR_NULL(m2);
 	param_set_release(&ps);
 	CU_ASSERT_EQUAL(ps.n, 0);
 
@@ -152,5 +189,6 @@ static void test_bad_input(void)
 }
 
 UNIT_SUITE("linreg", UNIT_TEST(test_exact_coefficients), UNIT_TEST(test_rank_deficient),
+	   UNIT_TEST(test_near_collinear),
 	   UNIT_TEST(test_underdetermined), UNIT_TEST(test_export_import),
 	   UNIT_TEST(test_bad_input));

@@ -261,10 +261,24 @@ static void test_medn_errors(void)
 	p.recon_weight = -1;
 	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
 	CU_ASSERT(strstr(err, "reconstruction weight -1") != NULL);
+	/* 0 is allowed (reconstruction off; rm.c reads weight in [0, 1e9]) */
+	p.recon_weight = 0;
+	p.epochs = 1;
+	CU_ASSERT_EQUAL(medn_fit(X, y, 2, 4, &p, &m, err), 0);
+	CU_ASSERT_PTR_NOT_NULL(m);
+	medn_free(m);
+	m = NULL;
 	p.recon_weight = 1;
+	p.nenc = NN_MAX_LAYERS + 1;
+	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
+	CU_ASSERT_STRING_EQUAL(err, "medn: 17 encoder layers, expected 1 to 16");
+	p.nenc = 3;
 	p.enc[2] = 0;
 	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
 	CU_ASSERT_STRING_EQUAL(err, "medn: layer 2 width 0 is outside [1, 2048]");
+	p.enc[2] = 2049;
+	CU_ASSERT(medn_fit(X, y, 2, 4, &p, &m, err) == -1);
+	CU_ASSERT_STRING_EQUAL(err, "medn: layer 2 width 2049 is outside [1, 2048]");
 	param_set_init(&none);
 	CU_ASSERT(medn_import(&none, &m, err) == -1);
 	CU_ASSERT_STRING_EQUAL(err, "medn: parameter 'encoder.0.weight' is missing");

@@ -117,6 +117,40 @@ static void test_repeatability(void)
 	CU_ASSERT(strstr(err, "first median 1 is -1") != NULL);
 }
 
+/* The reference is each run (the median predicts the run), the medians given
+ * are used as they are, and exactly 20 % is within. Sample 0: runs 9, 12.5,
+ * 30, median given as 10 (the runs' own median would be 12.5):
+ *   |10 - 9| / 9 = 0.111, |10 - 12.5| / 12.5 = 0.2 exactly, 20 / 30 = 0.667
+ *   -> P10 0, P20 2/3.
+ * Dividing by the median instead gives 0.1, 0.25, 2 (P10 1/3, P20 1/3); the
+ * runs' own median gives 0.39, 0, 0.58 (1/3, 1/3); '<' at 20 % gives P20 0. */
+static void test_single_run_reference(void)
+{
+	static const double runs[3] = { 9, 12.5, 30 }, med[1] = { 10 };
+	char err[ERR_LEN] = "";
+	double p10 = -1, p20 = -1;
+
+	CU_ASSERT_EQUAL_FATAL(metrics_single_run_noise(runs, med, 1, 3, &p10, &p20, err), 0);
+	CU_ASSERT_EQUAL(p10, 0.0);
+	ASSERT_CLOSE(p20, 2.0 / 3, 1e-15);
+	/* the runs' own median 12.5: 0.389, 0, 0.583 */
+	CU_ASSERT_EQUAL_FATAL(metrics_single_run_noise(runs, NULL, 1, 3, &p10, &p20, err), 0);
+	ASSERT_CLOSE(p10, 1.0 / 3, 1e-15);
+	ASSERT_CLOSE(p20, 1.0 / 3, 1e-15);
+}
+
+/* Exactly 10 % and 20 % off count as within (<=): y = 10 20, p = 11 24. */
+static void test_boundaries_within(void)
+{
+	static const double y[2] = { 10, 20 }, p[2] = { 11, 24 };
+	char err[ERR_LEN] = "";
+	struct metrics m;
+
+	CU_ASSERT_EQUAL_FATAL(metrics_compute(p, y, 2, &m, err), 0);
+	CU_ASSERT_EQUAL(m.p10, 0.5);
+	CU_ASSERT_EQUAL(m.p20, 1.0);
+}
+
 static void test_median(void)
 {
 	double odd[3] = { 3, 1, 2 }, even[4] = { 4, 1, 3, 2 }, bad[2] = { 1, NAN }, v = 0;
@@ -155,4 +189,5 @@ static void test_bad_input(void)
 
 UNIT_SUITE("metrics", UNIT_TEST(test_by_hand), UNIT_TEST(test_constant_truth),
 	   UNIT_TEST(test_single_run_noise), UNIT_TEST(test_single_run_na),
-	   UNIT_TEST(test_repeatability), UNIT_TEST(test_median), UNIT_TEST(test_bad_input));
+	   UNIT_TEST(test_repeatability), UNIT_TEST(test_median), UNIT_TEST(test_bad_input),
+	   UNIT_TEST(test_single_run_reference), UNIT_TEST(test_boundaries_within));

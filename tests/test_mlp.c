@@ -147,6 +147,10 @@ static void test_mlp_errors(void)
 	CU_ASSERT(mlp_fit(X, y, 2, 4, &p, &m, err) == -1);
 	CU_ASSERT_STRING_EQUAL(err, "mlp: epochs 0, expected at least 1");
 	p.epochs = 5;
+	p.nhidden = NN_MAX_LAYERS;
+	CU_ASSERT(mlp_fit(X, y, 2, 4, &p, &m, err) == -1);
+	CU_ASSERT_STRING_EQUAL(err, "mlp: 16 hidden layers, expected 0 to 15");
+	p.nhidden = 2;
 	p.progress = stop_at_2;
 	CU_ASSERT(mlp_fit(X, y, 2, 4, &p, &m, err) == -1);
 	CU_ASSERT(m == NULL);

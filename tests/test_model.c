@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "dataset.h"
 #include "err.h"
 #include "evaluate.h"
@@ -57,6 +58,33 @@ static void settings(struct rm_settings *s, const char *rm)
 	memset(&x, 0, sizeof(x));
 	x.seed = 9;
 	CU_ASSERT_EQUAL_FATAL(rm_settings_load(s, rm, MODULE_LINEAR, &x, (char[ERR_LEN]){ 0 }), 0);
+}
+
+/* MEDN's reconstruction weight: Table 4's defaults per module, and 0 (no
+ * reconstruction term) is a valid setting. */
+static void test_medn_weight_setting(void)
+{
+	char path[512], err[ERR_LEN] = "";
+	struct rm_settings s;
+	struct experiment x;
+	FILE *f;
+
+	settings(&s, "medn");
+	CU_ASSERT_EQUAL(s.weight, 0.01); /* linear */
+	memset(&x, 0, sizeof(x));
+	CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, "medn", MODULE_AVGPOOL, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.001);
+	CU_ASSERT_EQUAL_FATAL(rm_settings_load(&s, "medn", MODULE_MAXPOOL, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.01);
+	snprintf(path, sizeof(path), "%s/weight0.ini", unit_tmpdir());
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("[medn.linear]\nweight = 0\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(experiment_load(&x, path, err), 0);
+	CU_ASSERT_EQUAL(rm_settings_load(&s, "medn", MODULE_LINEAR, &x, err), 0);
+	CU_ASSERT_EQUAL(s.weight, 0.0);
+	experiment_release(&x);
 }
 
 static void test_feature_sets(void)
@@ -131,6 +159,7 @@ static void test_lop_recovers_linear_latency(void)
 	struct evaluation e;
 	struct model m;
 	char err[ERR_LEN];
+	size_t i, nval = 0, ntest = 0;
 
 	synth(&ds, "linear");
 	settings(&s, "lop");
@@ -141,6 +170,16 @@ static void test_lop_recovers_linear_latency(void)
 	CU_ASSERT(e.test.r2 > 0.999);
 	/* the runs are +-1%: the single-run noise is nil at 10% */
 	ASSERT_CLOSE(e.single_test_p10, 1.0, 1e-12);
+	/* each split's metrics are over that split's rows */
+	for (i = 0; i < ds.n; i++) {
+		nval += ds.split[i] == SPLIT_VALIDATION;
+		ntest += ds.split[i] == SPLIT_TEST;
+	}
+	CU_ASSERT(nval > 0 && ntest > nval);
+	CU_ASSERT_EQUAL(e.val.n, nval);
+	CU_ASSERT_EQUAL(e.test.n, ntest);
+	CU_ASSERT_EQUAL(e.n, ds.n);
+	ASSERT_CLOSE(e.size_kb, model_param_bytes(&m) / 1024.0, 1e-15);
 	evaluation_release(&e);
 	model_release(&m);
 	dataset_release(&ds);
@@ -237,6 +276,11 @@ static void test_fit_errors(void)
 		ds.split[i] = SPLIT_TEST;
 	CU_ASSERT_EQUAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0 training rows"));
+	/* fewer rows than features + 2 */
+	for (i = 0; i < 3; i++)
+		ds.split[i] = SPLIT_TRAIN;
+	CU_ASSERT_EQUAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "3 training rows, lr needs at least"));
 	for (i = 0; i < ds.d; i++)
 		if (strcmp(ds.kinds[i], "sampling")) {
 			free(ds.kinds[i]);
@@ -607,7 +651,8 @@ static void test_refuse_at_load(void)
 	dataset_release(&ds);
 }
 
-UNIT_SUITE("model", UNIT_TEST(test_feature_sets), UNIT_TEST(test_scaler_uses_train_only),
+UNIT_SUITE("model", UNIT_TEST(test_medn_weight_setting), UNIT_TEST(test_feature_sets),
+	   UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
 	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors),
 	   UNIT_TEST(test_bounds_every_rm), UNIT_TEST(test_bounds_dataset),

@@ -384,6 +384,27 @@ static void test_pure_nodes_stay_leaves(void)
 	rf_free(m);
 }
 
+/* sklearn's FEATURE_THRESHOLD is 1e-7: values 5e-7 apart are distinct and
+ * split; 5e-8 apart count as equal, so the node stays a leaf. */
+static void test_feature_threshold(void)
+{
+	double X[4] = { 1.0, 1.0, 1.0 + 5e-7, 1.0 + 5e-7 }, y[4] = { 0, 0, 1, 1 };
+	struct rf_model *m = NULL;
+	char err[ERR_LEN] = "";
+	struct rf_params p;
+
+	params_single_tree(&p, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, 4, 1, &p, &m, err), 0);
+	CU_ASSERT_EQUAL(rf_node_count(m), 3);
+	ASSERT_CLOSE(rf_predict_one(m, (double[]){ 1.0 }), 0.0, 1e-15);
+	ASSERT_CLOSE(rf_predict_one(m, (double[]){ 1.0 + 5e-7 }), 1.0, 1e-15);
+	rf_free(m);
+	X[2] = X[3] = 1.0 + 5e-8;
+	CU_ASSERT_EQUAL_FATAL(rf_fit(X, y, 4, 1, &p, &m, err), 0);
+	CU_ASSERT_EQUAL(rf_node_count(m), 1);
+	rf_free(m);
+}
+
 /* Bootstrap: n draws with replacement reach about 1 - 1/e = 63.2% of the
  * samples. With distinct x and y and no depth limit, every sample drawn
  * gets a leaf of its own, so a tree of 1,000 samples has 632 leaves give or
@@ -572,6 +593,10 @@ static void test_bad_params(void)
 	p.n_trees = 0;
 	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
 	CU_ASSERT(strstr(err, "n_trees is 0") != NULL);
+	rf_params_init(&p);
+	p.max_depth = -1;
+	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
+	CU_ASSERT(strstr(err, "max_depth is -1") != NULL);
 	rf_params_init(&p);
 	y[1] = NAN;
 	CU_ASSERT_EQUAL(rf_fit(X, y, 2, 2, &p, &m, err), -1);
@@ -1006,7 +1031,8 @@ static void test_sklearn_no_bootstrap(void)
 UNIT_SUITE("rf", UNIT_TEST(test_depth_one_by_hand), UNIT_TEST(test_leaves_are_means),
 	   UNIT_TEST(test_matches_naive_full_tree), UNIT_TEST(test_matches_naive_depth_4),
 	   UNIT_TEST(test_keeps_drawing_past_constant), UNIT_TEST(test_min_samples_leaf),
-	   UNIT_TEST(test_pure_nodes_stay_leaves), UNIT_TEST(test_bootstrap_sample),
+	   UNIT_TEST(test_pure_nodes_stay_leaves),
+	   UNIT_TEST(test_feature_threshold), UNIT_TEST(test_bootstrap_sample),
 	   UNIT_TEST(test_forest_is_mean_of_trees), UNIT_TEST(test_threads_same_forest),
 	   UNIT_TEST(test_export_import), UNIT_TEST(test_bad_params),
 	   UNIT_TEST(test_sklearn_bootstrap), UNIT_TEST(test_sklearn_no_bootstrap));

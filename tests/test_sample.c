@@ -90,6 +90,68 @@ static void test_impossible_caps(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "raise the caps"));
 }
 
+/* Both ends of every range and set are drawn. */
+static void test_range_ends_drawn(void)
+{
+	struct sampling s = small();
+	struct module_shape sh[400];
+	struct sample_stats st;
+	char err[ERR_LEN];
+	int seen[6][2] = { { 0 } }, i;
+
+	s.count = 400;
+	s.batch[0] = 1, s.batch[1] = 2;
+	s.cin[0] = 3, s.cin[1] = 4;
+	s.cout[0] = 5, s.cout[1] = 6;
+	s.hw.v[0] = 7, s.hw.v[1] = 8, s.hw.n = 2;
+	s.kernel.v[0] = 1, s.kernel.v[1] = 3, s.kernel.n = 2;
+	s.stride.v[0] = 1, s.stride.v[1] = 2, s.stride.n = 2;
+	s.flop_cap = 1e18;
+	s.mem_cap_mb = 1e9;
+	CU_ASSERT_EQUAL_FATAL(sample_shapes(&s, MODULE_CONV, 5, sh, &st, err), 0);
+	for (i = 0; i < s.count; i++) {
+		seen[0][sh[i].batch == 2]++;
+		seen[1][sh[i].cin == 4]++;
+		seen[2][sh[i].cout == 6]++;
+		seen[3][sh[i].hw == 8]++;
+		seen[4][sh[i].kernel == 3]++;
+		seen[5][sh[i].stride == 2]++;
+	}
+	for (i = 0; i < 6; i++)	/* 400 fair draws: each end about 200 times */
+		CU_ASSERT(seen[i][0] > 120 && seen[i][1] > 120);
+}
+
+/* The caps are inclusive and exact: a shape whose FLOPs and bytes equal the
+ * caps is kept; one byte less of memory cap rejects it. */
+static void test_caps_exact(void)
+{
+	struct sampling s = small();
+	struct module_shape one = { .kind = MODULE_CONV }, sh[3];
+	struct sample_stats st;
+	char err[ERR_LEN] = "";
+
+	one.batch = 2, one.cin = 3, one.cout = 5, one.hw = 8, one.kernel = 3, one.stride = 1;
+	s.count = 3;
+	s.batch[0] = s.batch[1] = 2;
+	s.cin[0] = s.cin[1] = 3;
+	s.cout[0] = s.cout[1] = 5;
+	s.hw.v[0] = 8, s.hw.n = 1;
+	s.kernel.v[0] = 3, s.kernel.n = 1;
+	s.stride.v[0] = 1, s.stride.n = 1;
+	s.flop_cap = module_flops(&one);
+	s.mem_cap_mb = module_bytes(&one) / 1048576.0;
+	CU_ASSERT_EQUAL_FATAL(sample_shapes(&s, MODULE_CONV, 1, sh, &st, err), 0);
+	CU_ASSERT_EQUAL(st.rejected_flops + st.rejected_mem + st.rejected_shape, 0);
+	CU_ASSERT_EQUAL(sh[2].cout, 5);
+	s.mem_cap_mb = (module_bytes(&one) - 1) / 1048576.0;
+	CU_ASSERT_EQUAL(sample_shapes(&s, MODULE_CONV, 1, sh, &st, err), -1);
+	CU_ASSERT(st.rejected_mem > 0 && st.rejected_flops == 0);
+	s.mem_cap_mb = module_bytes(&one) / 1048576.0;
+	s.flop_cap = module_flops(&one) - 1;
+	CU_ASSERT_EQUAL(sample_shapes(&s, MODULE_CONV, 1, sh, &st, err), -1);
+	CU_ASSERT(st.rejected_flops > 0 && st.rejected_mem == 0);
+}
+
 static void test_split_ratio(void)
 {
 	int ratio[3] = { 7, 1, 2 };
@@ -106,6 +168,11 @@ static void test_split_ratio(void)
 	CU_ASSERT(!memcmp(split, again, sizeof(split)));
 	dataset_assign_split(again, 1000, ratio, 12);
 	CU_ASSERT(memcmp(split, again, sizeof(split)) != 0);
+	/* rounded to the nearest: 5 rows at 7:1:2 are 3.5, 0.5, 1 -> 4, 1, 0 */
+	dataset_assign_split(again, 5, ratio, 11);
+	for (i = 0, count[0] = count[1] = count[2] = 0; i < 5; i++)
+		count[again[i]]++;
+	CU_ASSERT(count[0] == 4 && count[1] == 1 && count[2] == 0);
 	/* shuffled, not striped: the first 100 rows hold some non-train rows */
 	for (i = 0, count[1] = 0; i < 100; i++)
 		count[1] += split[i] != 0;
@@ -142,5 +209,6 @@ static void test_dataset_features(void)
 }
 
 UNIT_SUITE("sample", UNIT_TEST(test_ranges_and_caps), UNIT_TEST(test_pool_shapes),
-	   UNIT_TEST(test_impossible_caps), UNIT_TEST(test_split_ratio),
+	   UNIT_TEST(test_impossible_caps), UNIT_TEST(test_range_ends_drawn),
+	   UNIT_TEST(test_caps_exact), UNIT_TEST(test_split_ratio),
 	   UNIT_TEST(test_dataset_features));

@@ -97,7 +97,11 @@ static void test_eps_boundary(void)
 		{ "linear", "lr", 0.75, 0.95, 1.0, 3 },
 	};
 
-	CU_ASSERT(0.80 - 0.75 > 0.05); /* what the tolerance is for */
+	CU_ASSERT_STRING_EQUAL(pick(c, 2, "linear", EPS, EPS, SELECT_TIME), "lr");
+	/* the tolerance absorbs rounding only (1e-12): 1e-9 beyond eps is out */
+	c[1].acc = 0.75 - 1e-9;
+	CU_ASSERT_STRING_EQUAL(pick(c, 2, "linear", EPS, EPS, SELECT_TIME), "rf");
+	c[1].acc = 0.75 - 1e-13;
 	CU_ASSERT_STRING_EQUAL(pick(c, 2, "linear", EPS, EPS, SELECT_TIME), "lr");
 	c[1].acc = 0.7499;
 	CU_ASSERT_STRING_EQUAL(pick(c, 2, "linear", EPS, EPS, SELECT_TIME), "rf");
@@ -249,6 +253,8 @@ static void fill(struct select_eval *e, const char *module, const char *variant,
 	e->environment = strdup("static");
 	e->dataset = strdup("d/static/x.h5");
 	e->val_p20 = acc;
+	e->val_p10 = 0.3; /* distinct from P20 (select_run selects on P20) */
+	e->test_p10 = 0.05;
 	e->val_r2 = r2;
 	e->test_p20 = acc - 0.01; /* reported, not selected on */
 	e->test_r2 = r2 - 0.01;
@@ -268,6 +274,8 @@ static void test_run_and_file(void)
 	fill(&e[1], "bn-relu", "medn-xm", 0.8300, 0.9750, 0.4820, 20);
 	fill(&e[2], "bn-relu", "medn", 0.8300, 0.9750, 0.7895, 21);
 	fill(&e[3], "avgpool", "lr", 0.1, 0.1, 0.07, 3);
+	/* on P10 mlp alone would be within eps and win both objectives */
+	e[0].val_p10 = 0.9;
 	/* avgpool has no medn evaluation */
 	CU_ASSERT_EQUAL(select_run(e, 4, EPS, EPS, &r, err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no 'medn' evaluation of module 'avgpool'"));
@@ -277,6 +285,8 @@ static void test_run_and_file(void)
 	CU_ASSERT_STRING_EQUAL(r.space[0].variant, "medn-xm");
 	CU_ASSERT_STRING_EQUAL(r.space[0].model, "d/static/models/bn-relu.medn-xm.h5");
 	ASSERT_CLOSE(r.time[0].test_acc, 0.8175, 1e-12);
+	ASSERT_CLOSE(r.space[0].val_acc, 0.8300, 1e-12);
+	ASSERT_CLOSE(r.space[0].test_r2, 0.9650, 1e-12);
 
 	snprintf(path, sizeof(path), "%s/selection.h5", unit_tmpdir());
 	CU_ASSERT_EQUAL_FATAL(select_write(&r, path, err), 0);
