@@ -17,16 +17,33 @@
 
 #include "err.h"
 
+/* the core driver's buffer, handed over when the file is closed */
+struct h5_image {
+	void *buf;
+	size_t size;
+};
+
+/* Not to be copied between h5_create and h5_commit/h5_abort: HDF5 holds a
+ * pointer to its image member. */
 struct h5_out {
-	hid_t file;
+	hid_t file;      /* the file being built, in memory */
+	struct h5_image image;
+	int fd;          /* the temporary file, until staged */
+	int staged;      /* the temporary file is complete */
 	char path[4096]; /* final path */
 	char tmp[4200];  /* where it is written until committed */
 };
 
-/* Creates PATH.tmp.PID for writing and stamps `format` and `format_version`
- * attributes on its root group. */
+/* Creates PATH.tmp.PID (empty) and an HDF5 file in memory named PATH, in the
+ * HDF5 1.10 format (checksummed metadata), and stamps `format` and
+ * `format_version` attributes on its root group. */
 int h5_create(struct h5_out *out, const char *path, const char *format, int version, char *err);
-/* Flushes, closes, fsyncs and renames the file into place. */
+/* Writes the file's image to the temporary file and fsyncs it (a full disk
+ * is reported here, naming PATH, and the temporary file removed); the file
+ * can no longer be changed. For outputs that must land together: stage each,
+ * then commit each. */
+int h5_stage(struct h5_out *out, char *err);
+/* Stages the file (if not yet) and renames it into place. */
 int h5_commit(struct h5_out *out, char *err);
 /* Closes and removes the temporary file (after an error); accepts a never
  * opened or already committed out. */
