@@ -2,14 +2,87 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* ---- the time bound on reading (commands only) ----------------------------
+ *
+ * HDF5 follows a damaged global heap (variable-length strings of files
+ * written before format 1.10 was used) into loops that never end. A command
+ * calls h5_quiet at start-up, which also installs a SIGALRM handler; every
+ * h5_open arms alarm(MODLAT_READ_TIMEOUT) (default 60 s, far above any real
+ * read) and the last h5_close disarms it. Past it, the handler writes
+ * "PROG: PATH: reading did not finish in N s (damaged file?)" and _exits 1:
+ * the message is built when the file is opened, so the handler only calls
+ * write(2) and _exit(2), which are async-signal-safe. The C API never
+ * installs it (see modlat.h). */
+#define GUARD_DEPTH 8
+static unsigned guard_seconds;
+static int guard_depth;
+static char guard_paths[GUARD_DEPTH][1024];
+static char guard_msg[1400];
+static volatile size_t guard_len;
+
+static void guard_fire(int sig)
+{
+	ssize_t w = write(2, guard_msg, guard_len);
+
+	(void)w;
+	_exit(1);
+}
+
+static void guard_update(void)
+{
+	size_t len = 0;
+
+	if (guard_depth > 0) {
+		int n = snprintf(guard_msg, sizeof(guard_msg),
+				 "%s: %s: reading did not finish in %u s (damaged file?)\n",
+				 program_invocation_short_name,
+				 guard_paths[guard_depth > GUARD_DEPTH ? GUARD_DEPTH - 1 : guard_depth - 1],
+				 guard_seconds);
+		len = n > 0 && (size_t)n < sizeof(guard_msg) ? (size_t)n : sizeof(guard_msg) - 1;
+	}
+	guard_len = len;
+}
+
+static void guard_push(const char *path)
+{
+	if (!guard_seconds)
+		return;
+	if (guard_depth < GUARD_DEPTH)
+		snprintf(guard_paths[guard_depth], sizeof(guard_paths[0]), "%s", path);
+	guard_depth++;
+	guard_update();
+	alarm(guard_seconds);
+}
+
+static void guard_pop(void)
+{
+	if (!guard_seconds || guard_depth == 0)
+		return;
+	guard_depth--;
+	guard_update();
+	if (!guard_depth)
+		alarm(0);
+}
+
 void h5_quiet(void)
 {
+	struct sigaction sa;
+	const char *s = getenv("MODLAT_READ_TIMEOUT");
+	long v = s && *s ? strtol(s, NULL, 10) : 60;
+
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = guard_fire;
+	sigemptyset(&sa.sa_mask);
+	guard_seconds = v > 0 && v < 86400 ? (unsigned)v : 60;
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		guard_seconds = 0;
 }
 
 /* The file name behind an object, for messages. */
@@ -241,7 +314,8 @@ void h5_abort(struct h5_out *out)
 	out->staged = 0;
 }
 
-int h5_open(const char *path, const char *format, int version, hid_t *file, char *err)
+static int open_checked(const char *path, const char *format, int version, hid_t *file,
+			char *err)
 {
 	char *fmt = NULL;
 	int64_t v;
@@ -252,13 +326,20 @@ int h5_open(const char *path, const char *format, int version, hid_t *file, char
 		return err_set(err, "%s: %s", path, strerror(errno));
 	if (H5Fis_hdf5(path) <= 0)
 		return err_set(err, "%s: not an hdf5 file (or truncated), expected a %s file", path,
-			       format);
+			       format ? format : "modlat");
 	f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (f < 0)
 		return err_set(err, "%s: cannot open as hdf5 (truncated or damaged?)", path);
 	if (!h5_attr_exists(f, "format") || h5_attr_read_str(f, "format", &fmt, err) < 0) {
 		H5Fclose(f);
-		return err_set(err, "%s: no 'format' attribute, not a %s file", path, format);
+		return err_set(err, "%s: no 'format' attribute, not a %s file", path,
+			       format ? format : "modlat");
+	}
+	if (!format) { /* the caller wants to know which */
+		*file = f;
+		snprintf(err, ERR_LEN, "%s", fmt);
+		free(fmt);
+		return 0;
 	}
 	if (strcmp(fmt, format)) {
 		err_set(err, "%s: format is '%s', expected '%s'", path, fmt, format);
@@ -280,10 +361,39 @@ int h5_open(const char *path, const char *format, int version, hid_t *file, char
 	return 0;
 }
 
+int h5_open(const char *path, const char *format, int version, hid_t *file, char *err)
+{
+	guard_push(path);
+	if (open_checked(path, format, version, file, err) < 0) {
+		guard_pop();
+		return -1;
+	}
+	return 0;
+}
+
+int h5_read_format(const char *path, char **format, char *err)
+{
+	char buf[ERR_LEN];
+	hid_t f;
+
+	*format = NULL;
+	guard_push(path);
+	if (open_checked(path, NULL, 0, &f, buf) < 0) {
+		guard_pop();
+		return err_set(err, "%s", buf);
+	}
+	H5Fclose(f);
+	guard_pop();
+	*format = xstrdup(buf, err);
+	return *format ? 0 : -1;
+}
+
 void h5_close(hid_t file)
 {
-	if (file > 0)
+	if (file > 0) {
 		H5Fclose(file);
+		guard_pop();
+	}
 }
 
 int h5_group(hid_t loc, const char *name, hid_t *group, char *err)

@@ -53,6 +53,8 @@ void h5_abort(struct h5_out *out);
  * `format` and `format_version` equals `version`. */
 int h5_open(const char *path, const char *format, int version, hid_t *file, char *err);
 void h5_close(hid_t file);
+/* The `format` attribute of the modlat file at path (malloc'd: caller frees). */
+int h5_read_format(const char *path, char **format, char *err);
 
 /* Creates a group (no timestamps). */
 int h5_group(hid_t loc, const char *name, hid_t *group, char *err);
@@ -91,7 +93,12 @@ int h5_read_u8(hid_t loc, const char *name, int rank, size_t *dims, uint8_t **da
 int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *err);
 void h5_strings_free(size_t n, char **strs);
 
-/* Silences HDF5's own error stack printing (call once at start-up). */
+/* For commands, once at start-up (never the C API): silences HDF5's own
+ * error printing, and bounds the time a file takes to read, from h5_open to
+ * h5_close, to $MODLAT_READ_TIMEOUT seconds (default 60): past it, the
+ * process prints "PROG: PATH: reading did not finish in N s (damaged
+ * file?)" on stderr and exits 1 (SIGALRM). HDF5 can loop forever on a
+ * damaged global heap, which only files of earlier modlat versions have. */
 void h5_quiet(void);
 
 #endif
