@@ -259,6 +259,7 @@ unit: $(UNIT)
 
 check: unit e2e
 	$(MAKE) --no-print-directory unit SANITIZE=1
+	tests/corrupt.sh
 
 e2e: all
 	tests/e2e.sh
