@@ -468,12 +468,13 @@ static hid_t fixed_str_type(size_t size)
 	return t;
 }
 
-static hid_t vlen_str_type(void)
+/* HDF5 converts no string between character sets: memory takes the file's */
+static hid_t vlen_str_type(H5T_cset_t cset)
 {
 	hid_t t = H5Tcopy(H5T_C_S1);
 
 	H5Tset_size(t, H5T_VARIABLE);
-	H5Tset_cset(t, H5T_CSET_UTF8);
+	H5Tset_cset(t, cset == H5T_CSET_UTF8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
 	return t;
 }
 
@@ -488,7 +489,7 @@ static hid_t str_mem_type(hid_t ft, size_t *size)
 	if (H5Tget_class(ft) != H5T_STRING)
 		return -1;
 	if (H5Tis_variable_str(ft) > 0)
-		return vlen_str_type();
+		return vlen_str_type(H5Tget_cset(ft));
 	*size = H5Tget_size(ft);
 	if (*size == 0 || *size > H5_MAX_STRING)
 		return -1;
