@@ -229,6 +229,18 @@ done
 [ "$nerr" -ge 100 ] && ok "the corpus is really damaged ($nerr refusals)" ||
 	no "the corpus is really damaged (only $nerr refusals)"
 
+# The time bound: a read that never finishes (here a FIFO nobody writes, where
+# HDF5 would otherwise wait forever, as it loops on a damaged global heap)
+mkfifo "$T/stuck.h5"
+MODLAT_READ_TIMEOUT=1 timeout 20 bin/evaluate -q "$T/stuck.h5" "$S/$m.h5" -o "$T/stuck.out.h5" 2>"$T/stuck.err"
+rc=$?
+if [ $rc = 1 ] && [ "$(grep -c . "$T/stuck.err")" = 1 ] &&
+	grep -qF "$T/stuck.h5: reading did not finish in 1 s" "$T/stuck.err"; then
+	ok "a read that does not finish: one line naming the file after MODLAT_READ_TIMEOUT"
+else
+	no "a read that does not finish (exit $rc)"; head -2 "$T/stuck.err"
+fi
+
 # ---- a full disk ------------------------------------------------------------
 echo "corrupt: a full disk"
 MNT=$T/full
