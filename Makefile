@@ -252,24 +252,28 @@ paper: tables figures
 # ---------------------------------------------------------------------------
 # Tests
 
-.PHONY: all check unit e2e deps help clean distclean benchmark
+.PHONY: all check unit e2e protocol deps help clean distclean benchmark
 
 unit: $(UNIT)
 	$(UNIT)
 
-check: unit e2e
+check: unit e2e protocol
 	$(MAKE) --no-print-directory unit SANITIZE=1
 	tests/corrupt.sh
 
 e2e: all
 	tests/e2e.sh
 
+# bench's measurement protocol: the quiet guard, loops, repeats, kill -9
+protocol: all
+	tests/protocol.sh
+
 deps:
 	scripts/deps.sh --install
 
 # speed figures (README "Measured"); real-data part needs EXP's datasets
 benchmark: all $(BENCH_PROGS)
-	scripts/benchmark.sh $(EXP)
+	DATA=$(DATA) scripts/benchmark.sh $(EXP)
 
 help:
 	@echo "modlat $(VERSION) - module latency prediction pipeline"
@@ -282,7 +286,8 @@ help:
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"
 	@echo "  make evals          evaluate every model (metrics + timing files)"
-	@echo "  make benchmark      fit/predict/bench speed figures on EXP (quiet machine)"
+	@echo "  make benchmark      fit/predict/bench speed figures, bench overhead, contention and"
+	@echo "                     repeatability ceiling per dataset of EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"

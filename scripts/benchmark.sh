@@ -1,19 +1,102 @@
 #!/usr/bin/env bash
-# benchmark.sh EXP - the speed figures the README reports, measured here.
+# benchmark.sh [--datasets] EXP - the speed figures the README reports,
+# measured here.
 #   1. micro-benchmarks on synthetic conv-sized data (build/bench/*)
 #   2. every RM fitted on EXP's static conv dataset (7,000 training rows in
 #      the paper experiment): fit time, peak memory, time per single
 #      prediction (Tps), batched throughput, size
-#   3. bench's own overhead per dataset: time in timed runs vs total
+#   3. per dataset (DATA/EXP/ENV/MODULE.h5): bench's overhead, the time spent
+#      on the samples over the time inside timed runs, minus 1
+#      (bench_total_s / bench_timed_s - 1), against its target (<= 10% for
+#      the conv family, <= 20% for every other module), PASS or FAIL; the
+#      contention shares (samples that waited for quiet, were re-measured,
+#      stayed flagged; "quiet" FAILs above 1% flagged); and the repeatability
+#      ceiling (P10/P20 of the first median predicting the second over the
+#      re-measured subset). "n/a" where a dataset does not record it (measured
+#      before protocol 2, or imported).
+# --datasets runs part 3 only (seconds, nothing measured).
 # Run it on a quiet machine: other load slows everything here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only_datasets=0
+if [ "${1:-}" = --datasets ]; then
+	only_datasets=1
+	shift
+fi
 EXP=${1:-paper}
 BUILD=${BUILD:-build/release}
-D=data/$EXP
+D=${DATA:-data}/$EXP
 T=$(mktemp -d /tmp/modlat-benchmark.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 attr() { h5dump -m %.6f -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"' || true; }
+# a rank-1 dataset, one value a line (17 digits: the doubles exactly); empty
+# when absent
+array() {
+	h5dump -y -w 0 -m %.17g -d "/$2" "$1" 2>/dev/null |
+		sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -d ' \n' | tr ',' '\n' || true
+}
+has() { h5dump -H -d "/$2" "$1" >/dev/null 2>&1; }
+
+# Part 3, one line per dataset.
+datasets_report() {
+	local f m a b k ov tgt verdict w r fl quiet ceil
+	echo "== bench per dataset: overhead = time on samples / time in timed runs - 1"
+	echo "   (target <= 10% conv family, <= 20% other modules); % of samples that waited"
+	echo "   for quiet / were re-measured / stayed flagged (quiet: PASS at <= 1% flagged);"
+	echo "   repeatability ceiling: P10/P20 of the first median predicting the second over"
+	echo "   the n re-measured samples"
+	printf '%-26s %9s %9s %9s %6s %8s %7s %7s %7s %6s %5s %8s %8s\n' dataset timed_s total_s \
+		overhead target verdict waited remeas flagged quiet n ceil_P10 ceil_P20
+	for f in "$D"/*/*.h5; do
+		[ -f "$f" ] || continue
+		[ "$(attr "$f" format)" = modlat-dataset ] || continue
+		m=$(attr "$f" module)
+		a=$(attr "$f" bench_timed_s) b=$(attr "$f" bench_total_s)
+		case $m in conv | conv-relu | conv-bn | conv-bn-relu) tgt=10 ;; *) tgt=20 ;; esac
+		# overhead, target, verdict
+		ov=$(awk -v a="$a" -v b="$b" -v t="$tgt" 'BEGIN {
+			if (a == "" || b == "" || a <= 0) { print "n/a n/a"; exit }
+			o = 100 * (b / a - 1); printf "%.1f%% %s\n", o, (o <= t ? "PASS" : "FAIL") }')
+		verdict=${ov#* } ov=${ov% *}
+		# contention: the attributes bench writes, else the bits of /sample_flags
+		w=$(attr "$f" share_waited) r=$(attr "$f" share_remeasured) fl=$(attr "$f" share_flagged)
+		if [ -z "$fl" ] && has "$f" sample_flags; then
+			read -r w r fl < <(array "$f" sample_flags | awk '{ n++; w += int($1 / 1) % 2;
+				r += int($1 / 2) % 2; c += int($1 / 4) % 2 }
+				END { if (n) printf "%.17g %.17g %.17g\n", w / n, r / n, c / n }') || true
+		fi
+		if [ -n "$fl" ]; then
+			read -r w r fl quiet < <(awk -v w="$w" -v r="$r" -v c="$fl" 'BEGIN {
+				printf "%.1f%% %.1f%% %.1f%% %s\n", 100 * w, 100 * r, 100 * c,
+					(c > 0.01 ? "FAIL" : "PASS") }') || true
+		else
+			w=n/a r=n/a fl=n/a quiet=n/a
+		fi
+		# the ceiling: e = |first - second| / second
+		ceil="0 n/a n/a"
+		if has "$f" repeat_rows; then
+			ceil=$(awk 'FNR == 1 { part++ } part == 1 { lat[FNR - 1] = $1 }
+				part == 2 { row[FNR - 1] = $1; k = FNR } part == 3 { sec[FNR - 1] = $1 }
+				END { if (!k) { print "0 n/a n/a"; exit }
+					for (i = 0; i < k; i++) { e = lat[row[i]] - sec[i]; if (e < 0) e = -e
+						e /= sec[i]; p10 += e <= 0.1; p20 += e <= 0.2 }
+					printf "%d %.3f %.3f\n", k, p10 / k, p20 / k }' \
+				<(array "$f" latency_ms) <(array "$f" repeat_rows) \
+				<(array "$f" repeat_latency_ms))
+		fi
+		read -r k c10 c20 <<<"$ceil"
+		[ "$k" = 0 ] && k=n/a
+		printf '%-26s %9s %9s %9s %5s%% %8s %7s %7s %7s %6s %5s %8s %8s\n' "${f#"$D"/}" \
+			"$(awk -v x="$a" 'BEGIN { if (x == "") print "n/a"; else printf "%.1f", x }')" \
+			"$(awk -v x="$b" 'BEGIN { if (x == "") print "n/a"; else printf "%.1f", x }')" \
+			"$ov" "$tgt" "$verdict" "$w" "$r" "$fl" "$quiet" "$k" "$c10" "$c20"
+	done
+}
+
+if [ $only_datasets = 1 ]; then
+	datasets_report
+	exit 0
+fi
 
 echo "== modlat benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
 echo "== micro-benchmarks (synthetic 7000 x 12 conv-like rows)"
@@ -23,6 +106,7 @@ echo "== micro-benchmarks (synthetic 7000 x 12 conv-like rows)"
 ds=$D/static/conv.h5
 if [ ! -f "$ds" ]; then
 	echo "== $ds is missing: run 'make datasets EXP=$EXP' for the real-data figures"
+	datasets_report
 	exit 0
 fi
 echo "== every RM on $ds ($(attr "$ds" experiment), $(h5dump -H -d /latency_ms "$ds" | sed -n 's/.*SIMPLE { ( \([0-9]*\) ).*/\1/p') samples)"
@@ -39,11 +123,4 @@ for rm in lr rf mlp medn lop; do
 		"$(attr "$T/$rm.eval.h5" test_p20)" "$(attr "$T/$rm.eval.h5" test_r2)"
 done
 
-echo "== bench overhead per dataset (time in timed runs / time spent on samples)"
-printf '%-32s %10s %10s %10s\n' dataset timed_s total_s overhead
-for f in "$D"/*/*.h5; do
-	[ -f "$f" ] || continue
-	a=$(attr "$f" bench_timed_s) b=$(attr "$f" bench_total_s)
-	[ -n "$a" ] && [ -n "$b" ] || continue
-	awk -v f="${f#$D/}" -v a="$a" -v b="$b" 'BEGIN { printf "%-32s %10.1f %10.1f %9.1f%%\n", f, a, b, 100 * (1 - a / b) }'
-done
+datasets_report

@@ -79,9 +79,11 @@ good=1
 for f in "$D"/static/evals/conv.*.h5; do
 	case $f in *.tps.h5) continue ;; esac
 	[ "$(attr "$f" format)" = modlat-eval ] && [ -n "$(attr "$f" test_p20)" ] &&
-		[ -n "$(attr "$f" noise_test_p20)" ] || { good=0; echo "    bad: $f"; }
+		[ -n "$(attr "$f" single_run_test_p20)" ] && [ -n "$(attr "$f" repeat_n)" ] ||
+		{ good=0; echo "    bad: $f"; }
 done
-[ $good = 1 ] && ok "evaluations carry metrics and the noise ceiling" || no "evaluations carry metrics"
+[ $good = 1 ] && ok "evaluations carry metrics, the single-run noise and the repeatability ceiling" ||
+	no "evaluations carry metrics"
 [ -n "$(attr "$D/static/evals/conv.rf.tps.h5" tps_ms)" ] && ok "timings in their own file" ||
 	no "timings in their own file"
 check "nothing left to do after evals (make -q)" "${M[@]}" -q evals
@@ -99,6 +101,15 @@ done
 [ $good = 1 ] && ok "every table in md, csv and tex" || no "every table in md, csv and tex"
 grep -q 'AMD\|Intel\|model' "$T/tables/smoke/table5.static.md" && grep -q 'onednn' "$T/tables/smoke/table5.static.md" &&
 	ok "tables state the device and backend" || no "tables state the device and backend"
+t5=$T/tables/smoke/table5.static.md
+grep -q '^| Repeatability ceiling | Acc' "$t5" && grep -q '^| Single-run noise  *| Acc' "$t5" &&
+	grep -q 'Contention' "$t5" && grep -q '^| RM  *| Metric  *| conv  *| conv-relu ' "$t5" &&
+	ok "Table 5: ceiling, single-run noise, contention, modules in the paper's order" ||
+	no "Table 5: ceiling, single-run noise, contention, modules in the paper's order"
+out=$(DATA=$T/data scripts/benchmark.sh --datasets smoke 2>&1)
+[ "$(grep -cE '^(static|dynamic)/[a-z-]+\.h5 .*(PASS|FAIL)' <<<"$out")" = 18 ] &&
+	ok "make benchmark's dataset report: 18 datasets, overhead PASS/FAIL" ||
+	{ no "make benchmark's dataset report"; echo "$out" | tail -3; }
 check "nothing left to do after tables (make -q)" "${M[@]}" -q tables
 out=$("${M[@]}" tables 2>&1)
 [ -z "$(grep -E '^bin/' <<<"$out")" ] && ok "a second make tables runs no recipe" || no "a second make tables runs no recipe"
@@ -203,6 +214,10 @@ environments = static
 [bench]
 warmup = 1
 runs = 5
+min_run_ms = 0.5
+quiet_wait_s = 5
+repeat_min = 0
+repeat_share = 0
 [conv]
 count = 300
 batch = 1..8

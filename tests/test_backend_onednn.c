@@ -3,6 +3,7 @@
  * inputs, within 1e-4 relative to max(1, |reference|). */
 #include "backend_onednn.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static struct module_shape shape(enum module_kind kind, long n, long cin, long c
 /* Opens, prepares and runs m; returns 0, or -1 with the message in f->err. */
 static int fixture_run(struct fixture *f, const struct module_shape *m, int threads, int fuse)
 {
-	struct backend_settings s = { threads, fuse, 42 };
+	struct backend_settings s = { threads, fuse, 42, 0 };
 
 	memset(f, 0, sizeof(*f));
 	if (backend_onednn.open(&f->ctx, &s, f->err) ||
@@ -373,7 +374,7 @@ static void test_bad_shapes_refused(void)
 static void test_threads(void)
 {
 	struct module_shape m = shape(MODULE_CONV_BN_RELU, 4, 16, 16, 14, 3, 1);
-	struct backend_settings bad = { 0, 0, 1 };
+	struct backend_settings bad = { 0, 0, 1, 0 };
 	struct fixture one, two;
 	char err[ERR_LEN] = "";
 	void *ctx = (void *)1;
@@ -401,7 +402,7 @@ static void test_threads(void)
 static void test_seed_and_version(void)
 {
 	struct module_shape m = shape(MODULE_LINEAR, 2, 4, 3, 0, 0, 0);
-	struct backend_settings s = { 1, 0, 42 };
+	struct backend_settings s = { 1, 0, 42, 0 };
 	struct fixture f;
 	void *ctx, *inst;
 	char err[ERR_LEN];
@@ -428,7 +429,61 @@ static void test_seed_and_version(void)
 	backend_onednn.close(NULL);
 }
 
+/* fill_once (bench's mode): one context measures many modules in a row,
+ * reusing buffers as they are; outputs of one module must never reach the
+ * next one's inputs, so every output stays finite and of the inputs' order
+ * of magnitude however many modules come before it. */
+static void test_fill_once_stays_bounded(void)
+{
+	static const enum module_kind kinds[] = { MODULE_CONV,	  MODULE_CONV_BN_RELU, MODULE_BN,
+						  MODULE_LINEAR,  MODULE_MAXPOOL,      MODULE_AVGPOOL,
+						  MODULE_CONV_BN, MODULE_BN_RELU };
+	struct backend_settings s = { 2, 0, 7, 1 };
+	struct onednn_buffers b;
+	char err[ERR_LEN];
+	void *ctx = NULL;
+	int i, bad = 0;
+	double worst = 0;
+
+	CU_ASSERT_EQUAL_FATAL(backend_onednn.open(&ctx, &s, err), 0);
+	for (i = 0; i < 64; i++) {
+		enum module_kind k = kinds[i % 8];
+		long c = 8 + 24 * (i % 5), hw = (i % 3) ? 28 : 14;
+		struct module_shape m = shape(k, 1 + i % 4, c, 16 + 8 * (i % 7),
+					      k == MODULE_LINEAR ? 0 : hw, 3, 1);
+		void *inst = NULL;
+		size_t j, n;
+
+		if (k == MODULE_LINEAR)
+			m.kernel = m.stride = 0;
+		if (module_params(k) & PARAM_KERNEL && !module_has_conv(k))
+			m.cout = 0;
+		if (!module_has_conv(k) && k != MODULE_LINEAR && !(module_params(k) & PARAM_KERNEL))
+			m.kernel = m.stride = m.cout = 0;
+		CU_ASSERT_EQUAL_FATAL(backend_onednn.prepare(ctx, &m, &inst, err), 0);
+		CU_ASSERT_EQUAL(backend_onednn.run(inst, err), 0);
+		CU_ASSERT_EQUAL(backend_onednn.run(inst, err), 0);
+		CU_ASSERT_EQUAL_FATAL(backend_onednn_buffers(inst, &b, err), 0);
+		n = out_count(&m);
+		for (j = 0; j < n; j++) {
+			double v = fabs((double)b.output[j]);
+
+			if (!isfinite(v))
+				bad++;
+			else if (v > worst)
+				worst = v;
+		}
+		backend_onednn.release(inst);
+	}
+	backend_onednn.close(ctx);
+	CU_ASSERT_EQUAL(bad, 0);
+	/* inputs in [-1, 1), weights at most 1: a conv output is bounded by its
+	 * fan-in (at most 104 * 9 + 1 here); a reused output would compound */
+	CU_ASSERT(worst < 1000.0);
+}
+
 UNIT_SUITE("backend_onednn",
+	   UNIT_TEST(test_fill_once_stays_bounded),
 	   UNIT_TEST(test_conv_matches_naive),
 	   UNIT_TEST(test_conv_bn_matches_naive),
 	   UNIT_TEST(test_bn_matches_formula),

@@ -167,7 +167,8 @@ static void test_journal_resume(void)
 	const char *p = tmp("j.journal");
 	struct journal j;
 	double runs[2];
-	struct journal_record rec = { 0, 1e9, 0.5, 0.1, 0.2, runs };
+	struct journal_record rec = { .mem_avail = 1e9, .util = 0.5, .timed_s = 0.1,
+				      .total_s = 0.2, .runs_ms = runs };
 	char err[ERR_LEN], cmd[600];
 	int i;
 

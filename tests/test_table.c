@@ -253,6 +253,159 @@ static void test_source(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "attribute 'created' is 'yesterday'"));
 }
 
+/* A real dataset file of n rows for module/env, with the attributes
+ * table_source_add reads; protocol 2 when flags is non-NULL: sample_flags
+ * set from the counts of flags[0..2] (waited, re-measured, contended) on
+ * distinct rows; with shares non-NULL also the share_* attributes. */
+static int protocol_dataset(const char *path, const char *module, const char *env, size_t n,
+			    const size_t *flags, const double *shares, char *err)
+{
+	static const unsigned bit[3] = { DATASET_WAITED, DATASET_REMEASURED, DATASET_CONTENDED };
+	static const char *const share_name[3] = { "share_waited", "share_remeasured",
+						   "share_flagged" };
+	struct dataset ds;
+	size_t i, k, row = 0;
+	int rc = -1;
+
+	if (dataset_init(&ds, n, 1, 1, err) < 0)
+		return -1;
+	if (dataset_set_feature(&ds, 0, "batch", "sampling", err) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		ds.features[i] = (double)(i + 1);
+		ds.latency_ms[i] = ds.runs_ms[i] = 1.0;
+		ds.split[i] = (uint8_t)(i % 3);
+	}
+	if (attrs_set_str(&ds.attrs, "module", module, err) < 0 ||
+	    attrs_set_str(&ds.attrs, "environment", env, err) < 0 ||
+	    attrs_set_str(&ds.attrs, "host_cpu", "AMD EPYC", err) < 0 ||
+	    attrs_set_str(&ds.attrs, "backend", "onednn", err) < 0 ||
+	    attrs_set_str(&ds.attrs, "backend_version", "2.6.3", err) < 0 ||
+	    attrs_set_int(&ds.attrs, "threads", 2, err) < 0 ||
+	    attrs_set_str(&ds.attrs, "created", "2026-12-04T10:00:00Z", err) < 0)
+		goto out;
+	if (flags) {
+		if (dataset_init_protocol(&ds, !strcmp(env, "dynamic"), 0, err) < 0)
+			goto out;
+		for (k = 0; k < 3; k++)
+			for (i = 0; i < flags[k]; i++)
+				ds.flags[row++ % n] |= (uint8_t)bit[k];
+		for (i = 0; i < n; i++)
+			ds.loops[i] = 1;
+		if (attrs_set_int(&ds.attrs, "protocol", 2, err) < 0)
+			goto out;
+	}
+	for (k = 0; shares && k < 3; k++)
+		if (attrs_set_num(&ds.attrs, share_name[k], shares[k], err) < 0)
+			goto out;
+	rc = dataset_write(&ds, path, DATASET_FORMAT, DATASET_VERSION, err);
+out:
+	dataset_release(&ds);
+	return rc;
+}
+
+/* Shares from the attributes (conv), from sample_flags (bn: 3, 2 and 3 of
+ * 200 rows = 1.5%, 1.0%, 1.5%), not recorded (avgpool); exactly 1% flagged
+ * (bn-relu: 2 of 200) is not "more than 1%". Modules listed in the paper's
+ * order whatever order they came in. */
+static void test_contention(void)
+{
+	static const size_t bn_flags[3] = { 3, 2, 3 }, edge_flags[3] = { 0, 0, 2 };
+	static const double conv_shares[3] = { 0.25, 0.05, 0.02 };
+	char err[ERR_LEN] = "", path[4][4096], buf[2048], label[64];
+	static const char *const name[4] = { "avgpool", "bn", "conv", "bn-relu" };
+	struct table_source s;
+	struct table t;
+	char *tex;
+	int k;
+
+	h5_quiet();
+	for (k = 0; k < 4; k++)
+		snprintf(path[k], sizeof(path[k]), "%s/cont.%s.h5", unit_tmpdir(), name[k]);
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(path[0], "avgpool", "static", 10, NULL, NULL, err),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(path[1], "bn", "static", 200, bn_flags, NULL, err),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(path[2], "conv", "static", 10,
+					       (const size_t[3]){ 0, 0, 0 }, conv_shares, err),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		protocol_dataset(path[3], "bn-relu", "static", 200, edge_flags, NULL, err), 0);
+
+	/* nothing recorded yet */
+	table_source_init(&s, "paper");
+	CU_ASSERT_EQUAL_FATAL(table_source_add(&s, path[0], err), 0);
+	table_source_contention(&s, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Contention not recorded.");
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "static", "avgpool"), 0);
+
+	for (k = 1; k < 4; k++)
+		CU_ASSERT_EQUAL_FATAL(table_source_add(&s, path[k], err), 0);
+	table_source_contention(&s, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+			       "Contention (% of samples waited for quiet / re-measured / flagged "
+			       "as contended): conv 25.0/5.0/2.0†, bn 1.5/1.0/1.5†, bn-relu "
+			       "0.0/0.0/1.0. Contention not recorded for avgpool. † more than 1% "
+			       "of samples flagged as contended: conv, bn.");
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "static", "conv"), 1);
+	CU_ASSERT_EQUAL(table_source_flagged(&s, NULL, "bn"), 1);
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "static", "bn-relu"), 0);
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "dynamic", "conv"), 0);
+	table_source_label(&s, "static", "conv", label, sizeof(label));
+	CU_ASSERT_STRING_EQUAL(label, "conv†");
+	table_source_label(&s, "static", "avgpool", label, sizeof(label));
+	CU_ASSERT_STRING_EQUAL(label, "avgpool");
+
+	/* the mark reaches LaTeX as \textdagger{} */
+	CU_ASSERT_EQUAL_FATAL(table_init(&t, buf, 1, (const char *const[]){ "m" }, NULL, err), 0);
+	tex = table_render(&t, TABLE_TEX, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tex);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tex, "conv 25.0/5.0/2.0\\textdagger{}, bn"));
+	CU_ASSERT_PTR_NULL(strstr(tex, "†"));
+	free(tex);
+	table_release(&t);
+}
+
+/* Two environments: grouped per environment, modules named with theirs;
+ * a share outside [0, 1] is an error naming the file and attribute. */
+static void test_contention_envs(void)
+{
+	static const size_t none[3] = { 0, 0, 0 }, some[3] = { 1, 0, 1 };
+	char err[ERR_LEN] = "", a[4096], b[4096], c[4096], buf[2048];
+	struct table_source s;
+
+	h5_quiet();
+	snprintf(a, sizeof(a), "%s/env.s.h5", unit_tmpdir());
+	snprintf(b, sizeof(b), "%s/env.d.h5", unit_tmpdir());
+	snprintf(c, sizeof(c), "%s/env.bad.h5", unit_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(a, "linear", "static", 50, none, NULL, err), 0);
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(b, "linear", "dynamic", 50, some, NULL, err), 0);
+	CU_ASSERT_EQUAL_FATAL(protocol_dataset(c, "linear", "static", 5, none,
+					       (const double[3]){ 0, 0, 1.5 }, err),
+			      0);
+	table_source_init(&s, "paper");
+	CU_ASSERT_EQUAL_FATAL(table_source_add(&s, b, err), 0);
+	CU_ASSERT_EQUAL_FATAL(table_source_add(&s, a, err), 0);
+	table_source_contention(&s, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+			       "Contention (% of samples waited for quiet / re-measured / flagged "
+			       "as contended): static: linear 0.0/0.0/0.0; dynamic: linear "
+			       "2.0/0.0/2.0†. † more than 1% of samples flagged as contended: "
+			       "linear (dynamic).");
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "static", "linear"), 0);
+	CU_ASSERT_EQUAL(table_source_flagged(&s, "dynamic", "linear"), 1);
+	table_source_init(&s, "paper");
+	CU_ASSERT_EQUAL_FATAL(table_source_add(&s, a, err), 0);
+	table_source_contention(&s, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+			       "Contention (% of samples waited for quiet / re-measured / flagged "
+			       "as contended): linear 0.0/0.0/0.0. No module has more than 1% of "
+			       "its samples flagged.");
+	CU_ASSERT_EQUAL(table_source_add(&s, c, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "env.bad.h5: attribute 'share_flagged' is 1.5, "
+					   "expected a share in [0, 1]"));
+}
+
 UNIT_SUITE("table", UNIT_TEST(test_render), UNIT_TEST(test_numbers),
 	   UNIT_TEST(test_missing_and_negative), UNIT_TEST(test_files), UNIT_TEST(test_read_csv),
-	   UNIT_TEST(test_source));
+	   UNIT_TEST(test_source), UNIT_TEST(test_contention), UNIT_TEST(test_contention_envs));

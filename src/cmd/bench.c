@@ -77,12 +77,13 @@ static void progress(const struct bench_progress *p, void *user)
 	}
 }
 
-static double epoch_s(void)
+/* A wait for quiet: always said (also with --quiet), since it explains a
+ * bench that seems to hang. */
+static void notice(const char *msg, void *user)
 {
-	struct timeval tv;
+	const struct show *s = user;
 
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + 1e-6 * (double)tv.tv_usec;
+	fprintf(stderr, "%sbench: %s: %s\n", s->tty ? "\n" : "", s->label, msg);
 }
 
 int main(int argc, char **argv)
@@ -101,7 +102,6 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	struct show show;
 	struct bench_job job;
-	double from;
 	int c, quiet = 0, lockfd, rc;
 
 	while ((c = getopt_long(argc, argv, "e:E:o:l:qhV", opts, NULL)) != -1) {
@@ -156,22 +156,23 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	snprintf(journal, sizeof(journal), "%s.journal", out);
-	snprintf(key, sizeof(key), "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu", sum, env,
-		 x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs, x.bench.fuse_relu,
-		 x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
-		 (unsigned long long)x.seed);
+	snprintf(key, sizeof(key),
+		 "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu P%d m%.6g q%.6g c%.6g W%.6g R%d "
+		 "S%.6g M%d",
+		 sum, env, x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs,
+		 x.bench.fuse_relu, x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
+		 (unsigned long long)x.seed, BENCH_PROTOCOL, x.bench.min_run_ms, x.bench.quiet,
+		 x.bench.contention, x.bench.quiet_wait_s, x.bench.retries, x.bench.repeat_share,
+		 x.bench.repeat_min);
 	snprintf(label, sizeof(label), "%s %s", attrs_str(&gen.attrs, "module") ?: "?", env);
 	show.label = label;
 	show.tty = isatty(2);
-	job = (struct bench_job){ &gen, &x, env, journal, key, quiet ? NULL : progress, &show,
-				  &stop };
-	from = epoch_s();
+	job = (struct bench_job){ &gen,	  &x,	 env,  journal,	     key, quiet ? NULL : progress,
+				  notice, &show, &stop };
 	rc = bench_measure(&job, &ds, &tot, err);
 	if (show.tty && !quiet)
 		fputc('\n', stderr);
-	if (rc == 0 && (attrs_set_num(&ds.attrs, "measured_from", from, err) < 0 ||
-			attrs_set_num(&ds.attrs, "measured_to", epoch_s(), err) < 0 ||
-			dataset_write(&ds, out, DATASET_FORMAT, DATASET_VERSION, err) < 0))
+	if (rc == 0 && dataset_write(&ds, out, DATASET_FORMAT, DATASET_VERSION, err) < 0)
 		rc = -1;
 	lock_release(lockfd);
 	if (rc == 1) {
@@ -190,12 +191,14 @@ int main(int argc, char **argv)
 	unlink(journal);
 	if (!quiet)
 		fprintf(stderr,
-			"bench: %s: %zu samples (%zu resumed), %.1f s on samples, %.1f s in timed runs "
-			"(%.1f%% overhead; this run: setup %.1f s, warm-up %.1f s, checkpoints %.1f s) "
-			"-> %s\n",
-			label, ds.n, tot.resumed, tot.total_s, tot.timed_s,
-			tot.total_s > 0 ? 100.0 * (1.0 - tot.timed_s / tot.total_s) : 0.0, tot.setup_s,
-			tot.warmup_s, tot.journal_s, out);
+			"bench: %s: %zu samples + %zu repeated (%zu resumed), %.1f s on samples, %.1f s "
+			"in timed runs (overhead %.1f%%; this run: setup %.1f s, warm-up %.1f s, "
+			"checkpoints %.1f s; waited for quiet %.1f s, contended attempts %.1f s); "
+			"flagged %.1f%% -> %s\n",
+			label, ds.n, ds.nrepeat, tot.resumed, tot.total_s, tot.timed_s,
+			tot.timed_s > 0 ? 100.0 * (tot.total_s / tot.timed_s - 1.0) : 0.0, tot.setup_s,
+			tot.warmup_s, tot.journal_s, tot.wait_s, tot.retry_s,
+			100.0 * (attrs_get(&ds.attrs, "share_flagged") ? attrs_get(&ds.attrs, "share_flagged")->num : 0), out);
 	dataset_release(&ds);
 	dataset_release(&gen);
 	experiment_release(&x);

@@ -1,6 +1,7 @@
 /* evaluate - a model's accuracy, speed and size on its dataset.
  * usage: evaluate MODEL DATASET -o EVAL [-t TIMING] */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,8 +17,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: evaluate MODEL DATASET -o EVAL [-t TIMING]\n"
 		"Evaluates MODEL on DATASET's validation and test splits: P10, P20, R2, RMSE,\n"
-		"MAPE, the noise ceiling, size; with -t also the time per single prediction\n"
-		"and the batched throughput, into their own file (timings vary run to run).\n\n"
+		"MAPE, size, and the measurement's limits: the repeatability ceiling (P10/P20\n"
+		"of each re-measured sample's first median as a prediction of its second, n/a\n"
+		"without a re-measured subset) and the single-run noise (P10/P20 of each timed\n"
+		"run predicted by its sample's median, n/a with one run per sample); with -t\n"
+		"also the time per single prediction and the batched throughput, into their\n"
+		"own file (timings vary run to run).\n\n"
 		"  -o, --output PATH  evaluation file (required)\n"
 		"  -t, --timing PATH  timing file (default: none, no timing)\n"
 		"  -q, --quiet        no summary on stderr\n"
@@ -77,11 +82,22 @@ int main(int argc, char **argv)
 	}
 	lock_release(lockfd);
 	if (!quiet) {
+		char ceil[96], single[64];
+
+		if (e.repeat.n)
+			snprintf(ceil, sizeof(ceil), "P20 %.3f over %zu re-measured samples",
+				 e.repeat.p20, e.repeat.n);
+		else
+			snprintf(ceil, sizeof(ceil), "n/a, no re-measured samples");
+		if (isfinite(e.single_test_p20))
+			snprintf(single, sizeof(single), "P20 %.3f", e.single_test_p20);
+		else
+			snprintf(single, sizeof(single), "n/a, one run per sample");
 		fprintf(stderr,
-			"evaluate: %s %s: test P10 %.3f P20 %.3f R2 %.3f (noise ceiling P20 %.3f), "
-			"%.1f KB",
+			"evaluate: %s %s: test P10 %.3f P20 %.3f R2 %.3f (repeatability ceiling %s; "
+			"single-run noise %s), %.1f KB",
 			attrs_str(&m.attrs, "module") ?: "?", attrs_str(&m.attrs, "variant") ?: "?",
-			e.test.p10, e.test.p20, e.test.r2, e.noise_test_p20, e.size_kb);
+			e.test.p10, e.test.p20, e.test.r2, ceil, single, e.size_kb);
 		if (timing)
 			fprintf(stderr, ", %.3f us per prediction", e.tps_ms * 1e3);
 		fputc('\n', stderr);

@@ -16,6 +16,10 @@ struct backend_settings {
 	int threads;   /* worker threads the backend may use (>= 1) */
 	int fuse_relu; /* relu as a post-op of conv/bn instead of an eltwise primitive */
 	uint64_t seed; /* fills inputs and weights */
+	/* reuse buffers that hold bounded random values as they are, instead of
+	 * filling and reordering every input (faster setup; the values then do
+	 * not match the plain inputs, so only for timing) */
+	int fill_once;
 };
 
 struct backend_ops {

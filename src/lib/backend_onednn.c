@@ -54,6 +54,7 @@
 struct buf_cache {
 	void *p[CACHE_SLOTS];
 	size_t size[CACHE_SLOTS];
+	unsigned char clean[CACHE_SLOTS]; /* holds bounded random values (see fill_once) */
 	int n;
 };
 
@@ -63,6 +64,7 @@ struct onednn_ctx {
 	dnnl_stream_t stream;
 	int threads;
 	int fuse_relu;
+	int fill_once;
 	uint64_t seed;
 };
 
@@ -84,6 +86,7 @@ struct onednn_inst {
 	dnnl_memory_t mems[MAX_MEMS]; /* every memory object, to destroy */
 	void *bufs[MAX_MEMS];         /* their buffers (ours, not oneDNN's) */
 	size_t buf_size[MAX_MEMS];
+	unsigned char buf_clean[MAX_MEMS]; /* not written by the runs */
 	int nmems;
 	double bytes; /* allocated so far */
 	/* the plain, user-filled tensors; NULL where the module has none */
@@ -141,7 +144,7 @@ static const char *onednn_version(void)
 	return buf;
 }
 
-static void cache_put(struct buf_cache *c, void *p, size_t size);
+static void cache_put(struct buf_cache *c, void *p, size_t size, int clean);
 static void cache_release(struct buf_cache *c);
 
 static void onednn_close(void *vctx)
@@ -172,6 +175,7 @@ static int onednn_open(void **out, const struct backend_settings *s, char *err)
 	ctx->threads = s->threads;
 	ctx->fuse_relu = s->fuse_relu;
 	ctx->seed = s->seed;
+	ctx->fill_once = s->fill_once;
 	set_threads(ctx->threads);
 	if (check(label, dnnl_engine_create(&ctx->engine, dnnl_cpu, 0), "dnnl_engine_create",
 		  "cpu engine", err) ||
@@ -201,7 +205,7 @@ static void onednn_release(void *vin)
 		dnnl_primitive_destroy(in->dst_reorder);
 	for (i = 0; i < in->nmems; i++) {
 		dnnl_memory_destroy(in->mems[i]);
-		cache_put(&in->ctx->cache, in->bufs[i], in->buf_size[i]);
+		cache_put(&in->ctx->cache, in->bufs[i], in->buf_size[i], in->buf_clean[i]);
 	}
 	free(in);
 }
@@ -214,7 +218,7 @@ static double phys_bytes(void)
 }
 
 /* Keeps buffer p for reuse; when full, frees the smallest kept buffer (or p). */
-static void cache_put(struct buf_cache *c, void *p, size_t size)
+static void cache_put(struct buf_cache *c, void *p, size_t size, int clean)
 {
 	int i, small = 0;
 
@@ -222,6 +226,7 @@ static void cache_put(struct buf_cache *c, void *p, size_t size)
 		return;
 	if (c->n < CACHE_SLOTS) {
 		c->p[c->n] = p;
+		c->clean[c->n] = (unsigned char)clean;
 		c->size[c->n++] = size;
 		return;
 	}
@@ -235,24 +240,29 @@ static void cache_put(struct buf_cache *c, void *p, size_t size)
 	free(c->p[small]);
 	c->p[small] = p;
 	c->size[small] = size;
+	c->clean[small] = (unsigned char)clean;
 }
 
 /* The smallest kept buffer of at least size bytes (removed from the cache),
- * or NULL. */
-static void *cache_get(struct buf_cache *c, size_t size, size_t *got)
+ * one whose cleanness is `want` where there is one; or NULL. */
+static void *cache_get(struct buf_cache *c, size_t size, int want, size_t *got, int *clean)
 {
 	int i, best = -1;
 	void *p;
 
 	for (i = 0; i < c->n; i++)
-		if (c->size[i] >= size && (best < 0 || c->size[i] < c->size[best]))
+		if (c->size[i] >= size &&
+		    (best < 0 || (c->clean[i] == want && c->clean[best] != want) ||
+		     (c->clean[i] == c->clean[best] && c->size[i] < c->size[best])))
 			best = i;
 	if (best < 0)
 		return NULL;
 	p = c->p[best];
 	*got = c->size[best];
+	*clean = c->clean[best];
 	c->p[best] = c->p[--c->n];
 	c->size[best] = c->size[c->n];
+	c->clean[best] = c->clean[c->n];
 	return p;
 }
 
@@ -269,15 +279,46 @@ enum mem_use {
 	MEM_OUTPUT,  /* written by the runs: its pages must be mapped before them */
 };
 
+#define FILL_BLOCK 4099 /* floats; prime, so the tiling does not align with shapes */
+#define FILL_ALWAYS 65536 /* bytes: smaller inputs are filled even in fill_once mode */
+
+/* Fills n floats with uniform values in [lo, hi) from stream `stream` of
+ * seed: a random block, tiled. Drawing every element would make filling
+ * (outside the timed region, but inside the bench's wall time) cost more
+ * than the runs themselves for large tensors. The block is longer than any
+ * cache line pattern, so values stay varied. */
+static void fill_tiled(float *p, size_t n, uint64_t seed, uint64_t stream, double lo, double hi)
+{
+	struct rng r;
+	size_t i;
+
+	rng_init(&r, seed, stream);
+	for (i = 0; i < n && i < FILL_BLOCK; i++)
+		p[i] = (float)(lo + (hi - lo) * rng_uniform(&r));
+	for (; i < n; i += FILL_BLOCK)
+		memcpy(p + i, p, (n - i < FILL_BLOCK ? n - i : FILL_BLOCK) * sizeof(float));
+}
+
 /* A new memory object for md, on a buffer from the context's cache (pages
  * already mapped) or freshly allocated and zeroed (mapping its pages here,
  * not in the first timed run). Refuses a module that would need more than
- * the machine's physical memory: it could only swap or be killed. */
+ * the machine's physical memory: it could only swap or be killed.
+ *
+ * fill_once mode (bench): the values of inputs do not change how long a
+ * kernel runs (no data-dependent paths; the values stay bounded, so no
+ * denormal or overflow), so a buffer that holds bounded random values and
+ * was not written by the runs ("clean") is reused as it is: an input or a
+ * reorder target on a clean buffer is neither filled, zeroed nor reordered
+ * into. Only a buffer the runs wrote (an output, a scratchpad) is filled
+ * again before it serves as an input. This takes two to three passes over
+ * every tensor out of each sample's setup. *clean says whether the buffer
+ * already holds such values. */
 static int mem_new_ex(struct onednn_inst *in, const dnnl_memory_desc_t *md, const char *what,
-		      enum mem_use use, dnnl_memory_t *mem, char *err)
+		      enum mem_use use, dnnl_memory_t *mem, int *clean, char *err)
 {
 	const char *label = in->label;
 	size_t size = dnnl_memory_desc_get_size(md), got = 0;
+	int once = in->ctx->fill_once, was_clean = 0;
 	void *p;
 
 	if (in->nmems == MAX_MEMS)
@@ -291,25 +332,32 @@ static int mem_new_ex(struct onednn_inst *in, const dnnl_memory_desc_t *md, cons
 			       label, in->bytes / 1073741824.0, what, phys_bytes() / 1073741824.0);
 	if (!size)
 		size = 64;
-	p = cache_get(&in->ctx->cache, size, &got);
+	p = cache_get(&in->ctx->cache, size, use != MEM_OUTPUT, &got, &was_clean);
 	if (p) {
-		if (use == MEM_ZEROED)
+		if (use == MEM_ZEROED && once && !was_clean)
+			fill_tiled(p, size / sizeof(float), in->ctx->seed, 0, -1.0, 1.0);
+		else if (use == MEM_ZEROED && !once)
 			memset(p, 0, size);
 	} else {
 		got = size;
 		if (posix_memalign(&p, 64, size) != 0)
 			return err_set(err, "%s: out of memory allocating %.1f MiB for '%s'", label,
 				       (double)size / 1048576.0, what);
-		if (use != MEM_WRITTEN)
+		if (use == MEM_ZEROED && once)
+			fill_tiled(p, size / sizeof(float), in->ctx->seed, 0, -1.0, 1.0);
+		else if (use != MEM_WRITTEN)
 			memset(p, 0, size);
 	}
 	if (check(label, dnnl_memory_create(mem, md, in->ctx->engine, p), "dnnl_memory_create",
 		  what, err)) {
-		cache_put(&in->ctx->cache, p, got);
+		cache_put(&in->ctx->cache, p, got, 0);
 		return -1;
 	}
+	if (clean)
+		*clean = once && use != MEM_OUTPUT && (use == MEM_ZEROED || was_clean);
 	in->bufs[in->nmems] = p;
 	in->buf_size[in->nmems] = got;
+	in->buf_clean[in->nmems] = use != MEM_OUTPUT;
 	in->mems[in->nmems++] = *mem;
 	return 0;
 }
@@ -317,7 +365,7 @@ static int mem_new_ex(struct onednn_inst *in, const dnnl_memory_desc_t *md, cons
 static int mem_new(struct onednn_inst *in, const dnnl_memory_desc_t *md, const char *what,
 		   dnnl_memory_t *mem, char *err)
 {
-	return mem_new_ex(in, md, what, MEM_OUTPUT, mem, err);
+	return mem_new_ex(in, md, what, MEM_OUTPUT, mem, NULL, err);
 }
 
 static float *mem_data(dnnl_memory_t mem)
@@ -336,8 +384,6 @@ static const dnnl_memory_desc_t *mem_desc(dnnl_memory_t mem)
 	return md;
 }
 
-#define FILL_BLOCK 4099 /* floats; prime, so the tiling does not align with shapes */
-
 /* A plain (row-major: nchw, oihw, nc, x) float32 tensor, filled with
  * uniform values in [lo, hi) from stream `stream` of the context's seed. */
 static int plain_new(struct onednn_inst *in, int ndims, const dnnl_dims_t dims, const char *what,
@@ -346,24 +392,15 @@ static int plain_new(struct onednn_inst *in, int ndims, const dnnl_dims_t dims, 
 	static const dnnl_format_tag_t tags[] = { dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd };
 	const char *label = in->label;
 	dnnl_memory_desc_t md;
-	struct rng r;
-	size_t i, n;
-	float *p;
+	size_t size;
+	int clean;
 
 	CK(what, dnnl_memory_desc_init_by_tag, &md, ndims, dims, dnnl_f32, tags[ndims]);
-	if (mem_new_ex(in, &md, what, MEM_WRITTEN, mem, err))
+	if (mem_new_ex(in, &md, what, MEM_WRITTEN, mem, &clean, err))
 		return -1;
-	p = mem_data(*mem);
-	n = dnnl_memory_desc_get_size(&md) / sizeof(float);
-	/* A random block, tiled: drawing every element would make filling
-	 * (outside the timed region, but inside the bench's wall time) cost more
-	 * than the runs themselves for large tensors. The block is longer than
-	 * any cache line pattern, so values stay varied. */
-	rng_init(&r, in->ctx->seed, stream);
-	for (i = 0; i < n && i < FILL_BLOCK; i++)
-		p[i] = (float)(lo + (hi - lo) * rng_uniform(&r));
-	for (; i < n; i += FILL_BLOCK)
-		memcpy(p + i, p, (n - i < FILL_BLOCK ? n - i : FILL_BLOCK) * sizeof(float));
+	size = dnnl_memory_desc_get_size(&md);
+	if (!clean || size < FILL_ALWAYS)
+		fill_tiled(mem_data(*mem), size / sizeof(float), in->ctx->seed, stream, lo, hi);
 	return 0;
 }
 
@@ -406,10 +443,10 @@ static int in_layout(struct onednn_inst *in, dnnl_memory_t user, const dnnl_memo
 		return 0;
 	}
 	/* zeroed: a blocked layout's padding is not written by the reorder, and
-	 * oneDNN expects it to be zero */
-	if (mem_new_ex(in, md, what, MEM_ZEROED, out, err))
+	 * oneDNN expects it to be zero (fill_once: holds bounded values already) */
+	if (mem_new_ex(in, md, what, MEM_ZEROED, out, NULL, err))
 		return -1;
-	return reorder_once(in, user, *out, what, err);
+	return in->ctx->fill_once ? 0 : reorder_once(in, user, *out, what, err);
 }
 
 /* The memory the primitive of step s expects as argument `arg`, from `user`. */

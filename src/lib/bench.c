@@ -6,8 +6,9 @@
 
 #include "backend.h"
 #include "err.h"
-#include "load.h"
 #include "journal.h"
+#include "load.h"
+#include "rng.h"
 #include "sysstat.h"
 #include "util.h"
 
@@ -49,28 +50,70 @@ int bench_shape(const struct dataset *ds, size_t i, enum module_kind m,
 
 struct resume_ctx {
 	struct dataset *out;
-	unsigned char *done;
-	size_t ndone;
+	unsigned char *done;   /* n: the sample's kept measurement is in */
+	unsigned char *rdone;  /* nrepeat: the second measurement is in */
+	size_t ndone, nrdone;
 	struct bench_totals *t;
 	double *scratch;
 	int mem_col, util_col;
+	double from, to;       /* Unix time span of the kept measurements */
 };
+
+/* Slot of row i in the repeat subset, or -1. */
+static long repeat_slot(const struct dataset *o, uint64_t i)
+{
+	size_t lo = 0, hi = o->nrepeat;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if ((uint64_t)o->repeat_rows[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->nrepeat && (uint64_t)o->repeat_rows[lo] == i ? (long)lo : -1;
+}
 
 static void store(struct resume_ctx *c, const struct journal_record *rec)
 {
 	struct dataset *o = c->out;
 	size_t i = (size_t)rec->index;
+	double start = rec->at_s - rec->total_s;
 
-	if (i >= o->n || c->done[i])
+	if (i >= o->n)
 		return;
-	memcpy(&o->runs_ms[i * o->r], rec->runs_ms, o->r * sizeof(double));
-	o->latency_ms[i] = median_of(rec->runs_ms, o->r, c->scratch);
-	o->features[i * o->d + c->mem_col] = rec->mem_avail;
-	o->features[i * o->d + c->util_col] = rec->util;
+	if (rec->kind == JOURNAL_REPEAT) {
+		long k = repeat_slot(o, i);
+
+		if (k < 0 || c->rdone[k])
+			return;
+		o->repeat_ms[k] = median_of(rec->runs_ms, o->r, c->scratch);
+		c->rdone[k] = 1;
+		c->nrdone++;
+	} else {
+		if (c->done[i])
+			return;
+		memcpy(&o->runs_ms[i * o->r], rec->runs_ms, o->r * sizeof(double));
+		o->latency_ms[i] = median_of(rec->runs_ms, o->r, c->scratch);
+		o->features[i * o->d + c->mem_col] = rec->mem_avail;
+		o->features[i * o->d + c->util_col] = rec->util;
+		o->flags[i] = (uint8_t)rec->flags;
+		o->util_during[i] = rec->util_during;
+		o->steal_during[i] = rec->steal_during;
+		o->delay_during[i] = rec->delay_during;
+		if (o->load_during)
+			o->load_during[i] = rec->load_during;
+		o->loops[i] = rec->loops;
+		c->done[i] = 1;
+		c->ndone++;
+	}
 	c->t->timed_s += rec->timed_s;
 	c->t->total_s += rec->total_s;
-	c->done[i] = 1;
-	c->ndone++;
+	if (c->from == 0 || start < c->from)
+		c->from = start;
+	if (rec->at_s > c->to)
+		c->to = rec->at_s;
 }
 
 static void on_found(const struct journal_record *rec, void *user)
@@ -78,21 +121,48 @@ static void on_found(const struct journal_record *rec, void *user)
 	struct resume_ctx *c = user;
 
 	store(c, rec);
-	c->t->resumed = c->ndone;
+	c->t->resumed = c->ndone + c->nrdone;
+}
+
+/* The seeded repeat subset: k = max(share * n, min(repeat_min, n)) rows,
+ * drawn uniformly (Knuth's selection sampling, so the rows come out in
+ * order) from the stream (seed, module) — the same rows for the same gen
+ * file and settings, spread over the split like the samples. */
+size_t bench_repeat_count(const struct bench_settings *bs, size_t n)
+{
+	size_t k = (size_t)ceil(bs->repeat_share * (double)n);
+	size_t least = (size_t)bs->repeat_min < n ? (size_t)bs->repeat_min : n;
+
+	return k > least ? (k < n ? k : n) : least;
+}
+
+void bench_repeat_rows(size_t n, size_t k, uint64_t seed, enum module_kind m, int64_t *rows)
+{
+	struct rng r;
+	size_t i, got = 0;
+
+	rng_init(&r, seed, 0x4e70 + (uint64_t)m);
+	for (i = 0; i < n && got < k; i++)
+		if (rng_uniform(&r) * (double)(n - i) < (double)(k - got))
+			rows[got++] = (int64_t)i;
 }
 
 /* Lays out the output: gen's sampling features, then M and U, then the
- * inferable ones; attributes copied from gen. */
-static int layout(const struct dataset *gen, size_t r, struct dataset *out, int *mem_col,
-		  int *util_col, char *err)
+ * inferable ones; attributes copied from gen; the protocol's arrays. */
+static int layout(const struct dataset *gen, const struct bench_job *job, size_t r,
+		  enum module_kind m, struct dataset *out, int *mem_col, int *util_col, char *err)
 {
 	size_t i, j, k = 0, *src;
 
 	if (dataset_init(out, gen->n, gen->d + 2, r, err) < 0)
 		return -1;
+	if (dataset_init_protocol(out, !strcmp(job->env, "dynamic"),
+				  bench_repeat_count(&job->x->bench, gen->n), err) < 0)
+		goto fail0;
+	bench_repeat_rows(out->n, out->nrepeat, job->x->seed, m, out->repeat_rows);
 	src = xcalloc(out->d, sizeof(*src), err);
 	if (!src)
-		return -1;
+		goto fail0;
 	for (j = 0; j < gen->d; j++)
 		if (!strcmp(gen->kinds[j], "sampling")) {
 			src[k] = j;
@@ -128,16 +198,24 @@ static int layout(const struct dataset *gen, size_t r, struct dataset *out, int 
 	return 0;
 fail:
 	free(src);
+fail0:
 	dataset_release(out);
 	return -1;
 }
 
 static int stamp(struct dataset *out, const struct bench_job *job, const struct backend_ops *b,
-		 const struct bench_totals *t, char *err)
+		 const struct bench_totals *t, const struct resume_ctx *rc, char *err)
 {
 	const struct bench_settings *bs = &job->x->bench;
 	char cpu[256], created[32];
+	size_t i, waited = 0, remeasured = 0, flagged = 0;
 
+	for (i = 0; i < out->n; i++) {
+		waited += !!(out->flags[i] & DATASET_WAITED);
+		remeasured += !!(out->flags[i] & DATASET_REMEASURED);
+		flagged += !!(out->flags[i] & DATASET_CONTENDED);
+	}
+#define SHARE(k) (out->n ? (double)(k) / (double)out->n : 0.0)
 	host_cpu_model(cpu, sizeof(cpu));
 	now_iso8601(created, sizeof(created));
 	if (attrs_set_str(&out->attrs, "environment", job->env, err) < 0 ||
@@ -152,8 +230,22 @@ static int stamp(struct dataset *out, const struct bench_job *job, const struct 
 	    attrs_set_str(&out->attrs, "tool_version", MODLAT_VERSION, err) < 0 ||
 	    attrs_set_num(&out->attrs, "bench_timed_s", t->timed_s, err) < 0 ||
 	    attrs_set_num(&out->attrs, "bench_total_s", t->total_s, err) < 0 ||
-	    attrs_set_num(&out->attrs, "util_window_s", UTIL_WINDOW_S, err) < 0)
+	    attrs_set_num(&out->attrs, "bench_wait_s", t->wait_s, err) < 0 ||
+	    attrs_set_num(&out->attrs, "util_window_s", UTIL_WINDOW_S, err) < 0 ||
+	    attrs_set_num(&out->attrs, "measured_from", rc->from, err) < 0 ||
+	    attrs_set_num(&out->attrs, "measured_to", rc->to, err) < 0 ||
+	    attrs_set_int(&out->attrs, "protocol", BENCH_PROTOCOL, err) < 0 ||
+	    attrs_set_num(&out->attrs, "min_run_ms", bs->min_run_ms, err) < 0 ||
+	    attrs_set_num(&out->attrs, "quiet_threshold", bs->quiet, err) < 0 ||
+	    attrs_set_num(&out->attrs, "contention_threshold", bs->contention, err) < 0 ||
+	    attrs_set_num(&out->attrs, "quiet_wait_max_s", bs->quiet_wait_s, err) < 0 ||
+	    attrs_set_int(&out->attrs, "retries", bs->retries, err) < 0 ||
+	    attrs_set_num(&out->attrs, "share_waited", SHARE(waited), err) < 0 ||
+	    attrs_set_num(&out->attrs, "share_remeasured", SHARE(remeasured), err) < 0 ||
+	    attrs_set_num(&out->attrs, "share_flagged", SHARE(flagged), err) < 0 ||
+	    attrs_set_int(&out->attrs, "repeat_count", (int64_t)out->nrepeat, err) < 0)
 		return -1;
+#undef SHARE
 	if (!strcmp(job->env, "dynamic") &&
 	    (attrs_set_num(&out->attrs, "load_duty", job->x->dynamic.duty, err) < 0 ||
 	     attrs_set_num(&out->attrs, "load_period_ms", job->x->dynamic.period_ms, err) < 0))
@@ -161,43 +253,232 @@ static int stamp(struct dataset *out, const struct bench_job *job, const struct 
 	return 0;
 }
 
-/* Measures one sample; fills rec (runs into rec->runs_ms) and adds to t's
- * breakdown. */
-static int measure_one(const struct backend_ops *b, void *ctx, const struct module_shape *sh,
-		       const struct bench_settings *bs, struct sysstat *ss,
-		       struct journal_record *rec, struct bench_totals *t, char *err)
-{
-	double t0 = now_s(), tw, tt, tr;
-	void *inst = NULL;
-	int k;
+/* Everything one bench run measures with. */
+struct bench_run {
+	const struct bench_job *job;
+	const struct backend_ops *b;
+	void *ctx;
+	struct sysstat ss;
+	struct load load;
+	struct bench_totals *t;
+	int guard;   /* static environment: wait for quiet, re-measure contended samples */
+	int gave_up; /* the last wait ran out, and no quiet moment came since */
+};
 
-	if (sysstat_read(ss, &rec->mem_avail, &rec->util, err) < 0 ||
-	    b->prepare(ctx, sh, &inst, err) < 0)
+static void notice(const struct bench_run *br, const char *fmt, double a, double b, double c)
+{
+	char msg[256];
+
+	if (!br->job->notice)
+		return;
+	snprintf(msg, sizeof(msg), fmt, a, b, c);
+	br->job->notice(msg, br->job->user);
+}
+
+/* Waits until others use at most `quiet` cores and steal stays below it, over
+ * the utilisation window. Returns 0 if it was quiet, 1 if it waited, 2 if
+ * it gave up after quiet_wait_s (the sample is then measured anyway, and
+ * flagged). After giving up it does not wait again until a quiet moment
+ * comes: on a machine that stays busy the bench goes on, flagging. */
+static int wait_quiet(struct bench_run *br, char *err)
+{
+	const struct bench_settings *bs = &br->job->x->bench;
+	double m, u, start = now_s(), said = start;
+	int ncpu = br->ss.ncpu, waited = 0;
+
+	for (;;) {
+		if (sysstat_read(&br->ss, &m, &u, err) < 0)
+			return -1;
+		if (u * ncpu <= bs->quiet && sysstat_steal(&br->ss) * ncpu <= bs->quiet) {
+			br->gave_up = 0;
+			break;
+		}
+		if (br->gave_up)
+			return 2;
+		if (br->job->stop && *br->job->stop)
+			break;
+		if (!waited)
+			notice(br, "waiting for quiet: other processes use %.2f cores, steal %.2f "
+				   "cores (measuring anyway after %.0f s)",
+			       u * ncpu, sysstat_steal(&br->ss) * ncpu, bs->quiet_wait_s);
+		waited = 1;
+		if (now_s() - start >= bs->quiet_wait_s) {
+			notice(br, "still not quiet after %.0f s (others %.2f cores, steal %.2f): "
+				   "measuring, and flagging the sample",
+			       now_s() - start, u * ncpu, sysstat_steal(&br->ss) * ncpu);
+			br->t->wait_s += now_s() - start;
+			br->gave_up = 1;
+			return 2;
+		}
+		if (now_s() - said >= 10) {
+			said = now_s();
+			notice(br, "still waiting for quiet: others %.2f cores, steal %.2f (%.0f s so far)",
+			       u * ncpu, sysstat_steal(&br->ss) * ncpu, now_s() - start);
+		}
+		sleep_s(0.05);
+	}
+	br->t->wait_s += now_s() - start;
+	return waited;
+}
+
+/* Times `loops` executions of the module; returns ms per execution. */
+static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms, int *busy,
+		     char *err)
+{
+	double a;
+	int64_t k;
+
+	*busy += load_busy(&br->load);
+	a = now_s();
+	for (k = 0; k < loops; k++)
+		if (br->b->run(inst, err) < 0)
+			return -1;
+	*ms = (now_s() - a) * 1e3 / (double)loops;
+	*busy += load_busy(&br->load);
+	return 0;
+}
+
+/* Measures one sample into rec: M and U before it, the module built, the
+ * warm-up runs, then `runs` timed runs. The first execution calibrates: one
+ * that lasts min_run_ms or more is the first timed run; a faster module is
+ * timed again over a tenth of min_run_ms, and each timed run then loops it
+ * ceil(min_run_ms / that time) times and records the time per execution.
+ * What the timed runs met is recorded beside them. */
+static int measure_one(struct bench_run *br, const struct module_shape *sh,
+		       struct journal_record *rec, char *err)
+{
+	const struct bench_settings *bs = &br->job->x->bench;
+	struct bench_totals *t = br->t;
+	struct sysstat_mark ma, mb;
+	struct sysstat_span sp;
+	double t0 = now_s(), tw, tt, tr, first;
+	void *inst = NULL;
+	int k, busy = 0;
+	int64_t loops;
+
+	rec->flags = 0;
+	if (br->guard) {
+		int w = wait_quiet(br, err);
+
+		if (w < 0)
+			return -1;
+		if (w)
+			rec->flags |= DATASET_WAITED;
+		if (w == 2)
+			rec->flags |= DATASET_CONTENDED;
+		t0 = now_s();
+	}
+	if (sysstat_read(&br->ss, &rec->mem_avail, &rec->util, err) < 0 ||
+	    br->b->prepare(br->ctx, sh, &inst, err) < 0)
 		return -1;
 	tw = now_s();
 	for (k = 0; k < bs->warmup; k++)
-		if (b->run(inst, err) < 0)
+		if (br->b->run(inst, err) < 0)
 			goto fail;
+	if (sysstat_mark(&ma, err) < 0)
+		goto fail;
 	tt = now_s();
-	rec->timed_s = 0;
-	for (k = 0; k < bs->runs; k++) {
-		double a = now_s(), z;
+	if (timed_run(br, inst, 1, &first, &busy, err) < 0)
+		goto fail;
+	loops = 1;
+	k = 0;
+	if (first >= bs->min_run_ms) {
+		rec->runs_ms[k++] = first; /* long enough: the first run counts */
+	} else {
+		/* a first execution runs cold (up to 7x slower for tiny modules):
+		 * estimate from a tenth of a run's worth of executions instead */
+		double per = first > 1e-6 ? first : 1e-6, l = ceil(0.1 * bs->min_run_ms / per);
+		int64_t k2 = l > 1e6 ? 1000000 : (int64_t)l;
 
-		if (b->run(inst, err) < 0)
+		if (k2 > 1 && timed_run(br, inst, k2, &per, &busy, err) < 0)
 			goto fail;
-		z = now_s();
-		rec->runs_ms[k] = (z - a) * 1e3;
-		rec->timed_s += z - a;
+		l = ceil(bs->min_run_ms / (per > 1e-6 ? per : 1e-6));
+		loops = l > 1e7 ? 10000000 : (int64_t)l;
+		/* the calibration is overhead, not timed */
+		t->warmup_s += now_s() - tt;
+		tt = now_s();
 	}
+	for (; k < bs->runs; k++)
+		if (timed_run(br, inst, loops, &rec->runs_ms[k], &busy, err) < 0)
+			goto fail;
 	tr = now_s();
-	b->release(inst);
+	if (sysstat_mark(&mb, err) < 0)
+		goto fail;
+	sysstat_span(&br->ss, &ma, &mb, &sp);
+	br->b->release(inst);
+	rec->loops = loops;
+	rec->timed_s = tr - tt;
+	rec->util_during = sp.util;
+	rec->steal_during = sp.steal;
+	rec->delay_during = sp.delay;
+	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + 1 + (loops > 1))) : 0;
 	rec->total_s = now_s() - t0;
+	rec->at_s = epoch_s();
+	if (br->guard && (sp.delay > bs->contention || sp.steal * br->ss.ncpu > bs->quiet))
+		rec->flags |= DATASET_CONTENDED;
 	t->setup_s += (tw - t0) + (now_s() - tr);
 	t->warmup_s += tt - tw;
 	return 0;
 fail:
-	b->release(inst);
+	br->b->release(inst);
 	return -1;
+}
+
+/* A contended measurement waiting to be measured again. */
+struct pending {
+	struct journal_record best; /* the least contended attempt so far */
+	int tries;
+};
+
+static void record_copy(struct journal_record *dst, const struct journal_record *src, size_t r)
+{
+	double *runs = dst->runs_ms;
+
+	*dst = *src;
+	dst->runs_ms = runs;
+	memcpy(runs, src->runs_ms, r * sizeof(double));
+}
+
+/* Measures row i (kind: sample or repeat) until it is not contended or the
+ * retries are spent, keeping the least contended attempt; `retry_now` says
+ * whether to retry at once (repeats) or hand a contended first attempt
+ * back (returns 1) for a later pass. */
+static int measure_row(struct bench_run *br, enum module_kind m, size_t i, uint64_t kind,
+		       struct journal_record *rec, struct pending *p, int retry_now, char *err)
+{
+	const struct bench_settings *bs = &br->job->x->bench;
+	size_t r = (size_t)bs->runs;
+	struct module_shape sh;
+
+	if (bench_shape(br->job->gen, i, m, &sh, err) < 0)
+		return -1;
+	for (;;) {
+		rec->index = i;
+		rec->kind = kind;
+		if (measure_one(br, &sh, rec, err) < 0)
+			return -1;
+		if (p->tries)
+			rec->flags |= DATASET_REMEASURED;
+		/* a discarded attempt's cost is counted apart */
+		if (!p->tries || rec->delay_during < p->best.delay_during) {
+			if (p->tries)
+				br->t->retry_s += p->best.total_s;
+			record_copy(&p->best, rec, r);
+		} else {
+			br->t->retry_s += rec->total_s;
+		}
+		p->tries++;
+		if (!(rec->flags & DATASET_CONTENDED) || p->tries > bs->retries)
+			break;
+		if (!retry_now)
+			return 1;
+		if (br->job->stop && *br->job->stop)
+			break;
+	}
+	record_copy(rec, &p->best, r);
+	if (p->tries > 1)
+		rec->flags |= DATASET_REMEASURED;
+	return 0;
 }
 
 int bench_measure(const struct bench_job *job, struct dataset *out, struct bench_totals *t,
@@ -205,88 +486,128 @@ int bench_measure(const struct bench_job *job, struct dataset *out, struct bench
 {
 	const struct bench_settings *bs = &job->x->bench;
 	const struct backend_ops *b = backend_find(bs->backend);
-	struct backend_settings set = { bs->threads, bs->fuse_relu, job->x->seed };
-	struct resume_ctx rc = { out, NULL, 0, t, NULL, 0, 0 };
+	struct backend_settings set = { bs->threads, bs->fuse_relu, job->x->seed, 1 };
+	struct resume_ctx rc = { 0 };
 	struct journal_record rec = { 0 };
 	struct bench_progress p = { 0 };
-	struct journal j = { -1, 0, 1 };
-	struct sysstat ss;
+	struct journal j = { -1, 0, 0, 0 };
+	struct bench_run br = { 0 };
+	struct pending *pend = NULL;
+	size_t *pend_rows = NULL, npend = 0;
 	enum module_kind m;
 	const char *mname = attrs_str(&job->gen->attrs, "module");
-	void *ctx = NULL;
-	pid_t load = 0;
-	double start = now_s(), last = start, tj;
-	size_t i, session_done = 0;
-	int status = -1;
+	double start = now_s(), last = start;
+	size_t i, session_done = 0, total;
+	int status = -1, pass;
 
 	memset(t, 0, sizeof(*t));
+	rc.out = out;
+	rc.t = t;
+	br.job = job;
+	br.b = b;
+	br.t = t;
+	br.guard = !strcmp(job->env, "static");
 	if (!b)
 		return err_set(err, "unknown backend '%s'", bs->backend);
 	if (!mname || module_from_name(mname, &m) < 0)
 		return err_set(err, "the gen file names no known module (attribute 'module')");
-	if (layout(job->gen, (size_t)bs->runs, out, &rc.mem_col, &rc.util_col, err) < 0)
+	if (layout(job->gen, job, (size_t)bs->runs, m, out, &rc.mem_col, &rc.util_col, err) < 0)
 		return -1;
-	rc.done = xcalloc(out->n, 1, err);
+	rc.done = xcalloc(out->n ? out->n : 1, 1, err);
+	rc.rdone = xcalloc(out->nrepeat ? out->nrepeat : 1, 1, err);
 	rc.scratch = xcalloc((size_t)bs->runs, sizeof(double), err);
 	rec.runs_ms = xcalloc((size_t)bs->runs, sizeof(double), err);
-	if (!rc.done || !rc.scratch || !rec.runs_ms)
+	pend = xcalloc(out->n ? out->n : 1, sizeof(*pend), err);
+	pend_rows = xcalloc(out->n ? out->n : 1, sizeof(*pend_rows), err);
+	if (!rc.done || !rc.rdone || !rc.scratch || !rec.runs_ms || !pend || !pend_rows)
 		goto done;
 	if (journal_open(&j, job->journal_path, job->journal_key, out->r, on_found, &rc, err) < 0)
 		goto done;
-	p.total = out->n;
-	p.resumed = rc.ndone;
+	total = out->n + out->nrepeat;
+	p.total = total;
+	p.resumed = rc.ndone + rc.nrdone;
 	if (!strcmp(job->env, "dynamic")) {
 		struct load_settings ls = { job->x->dynamic.duty, job->x->dynamic.period_ms,
 					    job->x->dynamic.load_threads, job->x->seed ^ 0xd1 };
 
-		if (load_start(b, &ls, &load, err) < 0)
+		if (load_start(b, &ls, &br.load, err) < 0)
 			goto done;
 	}
-	if (sysstat_init(&ss, UTIL_WINDOW_S, err) < 0 || b->open(&ctx, &set, err) < 0)
+	if (sysstat_init(&br.ss, UTIL_WINDOW_S, err) < 0 || b->open(&br.ctx, &set, err) < 0)
 		goto done;
-	for (i = 0; i < out->n; i++) {
-		struct module_shape sh;
+	/* pass 0: every sample; passes 1..retries: the contended ones again;
+	 * then the repeat subset */
+	for (pass = 0; pass <= bs->retries + 1; pass++) {
+		int repeats = pass == bs->retries + 1;
+		size_t n = repeats ? out->nrepeat : pass == 0 ? out->n : npend, left = 0;
 
-		if (rc.done[i])
-			continue;
-		if (job->stop && *job->stop) {
-			status = 1;
-			goto done;
-		}
-		rec.index = i;
-		if (bench_shape(job->gen, i, m, &sh, err) < 0 ||
-		    measure_one(b, ctx, &sh, bs, &ss, &rec, t, err) < 0) {
-			char msg[ERR_LEN];
+		for (i = 0; i < n; i++) {
+			size_t row = repeats ? (size_t)out->repeat_rows[i] : pass ? pend_rows[i] : i;
+			struct pending one = { 0 }, *pp = repeats ? &one : &pend[row];
+			double tj;
+			int r;
 
-			snprintf(msg, sizeof(msg), "sample %zu", i);
-			err_prefix(err, msg);
-			goto done;
+			if (repeats ? rc.rdone[i] : rc.done[row])
+				continue;
+			if (job->stop && *job->stop) {
+				status = 1;
+				goto done;
+			}
+			if (!pp->best.runs_ms) {
+				pp->best.runs_ms = xcalloc((size_t)bs->runs, sizeof(double), err);
+				if (!pp->best.runs_ms)
+					goto done;
+			}
+			r = measure_row(&br, m, row, repeats ? JOURNAL_REPEAT : JOURNAL_SAMPLE, &rec,
+					pp, repeats || pass == bs->retries, err);
+			if (repeats)
+				free(one.best.runs_ms);
+			if (r < 0) {
+				char msg[ERR_LEN];
+
+				snprintf(msg, sizeof(msg), "sample %zu", row);
+				err_prefix(err, msg);
+				goto done;
+			}
+			if (r == 1) { /* contended: again in the next pass */
+				pend_rows[left++] = row;
+				continue;
+			}
+			tj = now_s();
+			if (journal_append(&j, &rec, err) < 0)
+				goto done;
+			/* the checkpoint is part of the sample's cost */
+			rec.total_s += now_s() - tj;
+			t->journal_s += now_s() - tj;
+			store(&rc, &rec);
+			session_done++;
+			if (job->progress && (now_s() - last >= 0.5 ||
+					      rc.ndone + rc.nrdone == total)) {
+				last = now_s();
+				p.done = rc.ndone + rc.nrdone;
+				p.elapsed_s = last - start;
+				p.eta_s = session_done ? (last - start) / (double)session_done *
+								 (double)(total - p.done)
+						       : -1;
+				job->progress(&p, job->user);
+			}
 		}
-		tj = now_s();
-		if (journal_append(&j, &rec, err) < 0)
-			goto done;
-		/* the checkpoint is part of the sample's cost */
-		rec.total_s += now_s() - tj;
-		t->journal_s += now_s() - tj;
-		store(&rc, &rec);
-		session_done++;
-		if (job->progress && (now_s() - last >= 0.5 || rc.ndone == out->n)) {
-			last = now_s();
-			p.done = rc.ndone;
-			p.elapsed_s = last - start;
-			p.eta_s = session_done ? (last - start) / (double)session_done *
-							 (double)(out->n - rc.ndone)
-					       : -1;
-			job->progress(&p, job->user);
-		}
+		if (!repeats)
+			npend = left;
 	}
 	t->resumed = p.resumed;
-	status = stamp(out, job, b, t, err);
+	status = stamp(out, job, b, t, &rc, err);
 done:
-	b->close(ctx);
-	load_stop(load);
+	b->close(br.ctx);
+	load_stop(&br.load);
 	journal_close(&j);
+	if (pend)
+		for (i = 0; i < out->n; i++)
+			free(pend[i].best.runs_ms);
+	free(pend);
+	free(pend_rows);
 	free(rc.done);
+	free(rc.rdone);
 	free(rc.scratch);
 	free(rec.runs_ms);
 	if (status != 0)

@@ -13,7 +13,10 @@
 /* ---- schema ------------------------------------------------------------ */
 
 static const char *const experiment_keys[] = { "seed", "environments", "modules", "split", NULL };
-static const char *const bench_keys[] = { "backend", "threads", "warmup", "runs", "fuse_relu",
+static const char *const bench_keys[] = { "backend",	   "threads",	   "warmup",
+					  "runs",	   "fuse_relu",	   "min_run_ms",
+					  "quiet",	   "contention",   "quiet_wait_s",
+					  "retries",	   "repeat_share", "repeat_min",
 					  NULL };
 static const char *const dynamic_keys[] = { "duty", "period_ms", "load_threads", NULL };
 static const char *const sampling_keys[] = { "count", "batch", "cin", "cout", "hw", "kernel",
@@ -528,6 +531,18 @@ int experiment_load(struct experiment *x, const char *path, char *err)
 	if (config_long(c, "bench", "runs", 10, 1, 10000, &v, err) < 0)
 		goto fail;
 	x->bench.runs = (int)v;
+	if (config_double(c, "bench", "min_run_ms", 2, 0, 1e4, &x->bench.min_run_ms, err) < 0 ||
+	    config_double(c, "bench", "quiet", 0.1, 0, 1024, &x->bench.quiet, err) < 0 ||
+	    config_double(c, "bench", "contention", 0.05, 0, 1024, &x->bench.contention, err) < 0 ||
+	    config_double(c, "bench", "quiet_wait_s", 120, 0, 1e6, &x->bench.quiet_wait_s, err) < 0 ||
+	    config_double(c, "bench", "repeat_share", 0.05, 0, 1, &x->bench.repeat_share, err) < 0)
+		goto fail;
+	if (config_long(c, "bench", "retries", 3, 0, 100, &v, err) < 0)
+		goto fail;
+	x->bench.retries = (int)v;
+	if (config_long(c, "bench", "repeat_min", 100, 0, 1000000, &v, err) < 0)
+		goto fail;
+	x->bench.repeat_min = (int)v;
 	if (config_bool(c, "bench", "fuse_relu", 0, &x->bench.fuse_relu, err) < 0 ||
 	    config_double(c, "dynamic", "duty", 0.5, 0, 1, &x->dynamic.duty, err) < 0 ||
 	    config_double(c, "dynamic", "period_ms", 400, 1, 1e6, &x->dynamic.period_ms, err) < 0 ||
@@ -616,6 +631,11 @@ void experiment_write_bench(const struct experiment *x, enum module_kind m, cons
 	fprintf(f, "[bench]\nbackend = %s\nthreads = %d\nwarmup = %d\nruns = %d\nfuse_relu = %s\n",
 		x->bench.backend, x->bench.threads, x->bench.warmup, x->bench.runs,
 		x->bench.fuse_relu ? "yes" : "no");
+	fprintf(f,
+		"min_run_ms = %.17g\nquiet = %.17g\ncontention = %.17g\nquiet_wait_s = %.17g\n"
+		"retries = %d\nrepeat_share = %.17g\nrepeat_min = %d\n",
+		x->bench.min_run_ms, x->bench.quiet, x->bench.contention, x->bench.quiet_wait_s,
+		x->bench.retries, x->bench.repeat_share, x->bench.repeat_min);
 	if (!strcmp(env, "dynamic"))
 		fprintf(f, "\n[dynamic]\nduty = %.17g\nperiod_ms = %.17g\nload_threads = %d\n",
 			x->dynamic.duty, x->dynamic.period_ms, x->dynamic.load_threads);

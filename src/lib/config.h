@@ -3,7 +3,8 @@
  * An experiment is a folder of *.ini files (read in name order) or a single
  * file. Sections:
  *   [experiment]  seed, environments, modules, split
- *   [bench]       backend, threads, warmup, runs, fuse_relu
+ *   [bench]       backend, threads, warmup, runs, fuse_relu, min_run_ms, quiet,
+ *                 contention, quiet_wait_s, retries, repeat_share, repeat_min
  *   [dynamic]     duty, period_ms, load_threads   (the background load)
  *   [sampling]    count, batch, cin, cout, hw, kernel, stride, flop_cap,
  *                 mem_cap_mb — defaults for every module
@@ -61,6 +62,13 @@ struct bench_settings {
 	int warmup; /* untimed runs before the timed ones */
 	int runs;   /* timed runs; the latency is their median */
 	int fuse_relu;
+	double min_run_ms;   /* a timed run loops the module until it lasts this long */
+	double quiet;        /* cores of others' CPU use (or steal) that still count as quiet */
+	double contention;   /* run-queue wait share over the timed runs that flags a sample */
+	double quiet_wait_s; /* longest wait for quiet before measuring anyway (flagged) */
+	int retries;         /* measurements again of a contended sample, later */
+	double repeat_share; /* share of the samples measured a second time at the end */
+	int repeat_min;      /* ... and at least this many (or all) */
 };
 
 struct dynamic_settings {

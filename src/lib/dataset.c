@@ -51,6 +51,7 @@ void dataset_release(struct dataset *ds)
 	free(ds->flags);
 	free(ds->util_during);
 	free(ds->steal_during);
+	free(ds->delay_during);
 	free(ds->load_during);
 	free(ds->loops);
 	free(ds->repeat_rows);
@@ -66,12 +67,13 @@ int dataset_init_protocol(struct dataset *ds, int load, size_t nrepeat, char *er
 	ds->flags = xcalloc(n, 1, err);
 	ds->util_during = xcalloc(n, sizeof(double), err);
 	ds->steal_during = xcalloc(n, sizeof(double), err);
+	ds->delay_during = xcalloc(n, sizeof(double), err);
 	ds->load_during = load ? xcalloc(n, sizeof(double), err) : NULL;
 	ds->loops = xcalloc(n, sizeof(int64_t), err);
 	ds->nrepeat = nrepeat;
 	ds->repeat_rows = xcalloc(nrepeat ? nrepeat : 1, sizeof(int64_t), err);
 	ds->repeat_ms = xcalloc(nrepeat ? nrepeat : 1, sizeof(double), err);
-	if (!ds->flags || !ds->util_during || !ds->steal_during || (load && !ds->load_during) ||
+	if (!ds->flags || !ds->util_during || !ds->steal_during || !ds->delay_during || (load && !ds->load_during) ||
 	    !ds->loops || !ds->repeat_rows || !ds->repeat_ms)
 		return -1;
 	return 0;
@@ -106,7 +108,7 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (h5_create(&out, path, format, version, err) < 0)
 		return -1;
 	if (attrs_write(out.file, &ds->attrs, err) < 0 ||
-	    h5_write_f64(out.file, "features", 2, dims, ds->features, err) < 0 ||
+	    h5_write_f64z(out.file, "features", 2, dims, ds->features, err) < 0 ||
 	    h5_write_strings(out.file, "feature_names", ds->d, ds->names, err) < 0 ||
 	    h5_write_strings(out.file, "feature_kind", ds->d, ds->kinds, err) < 0 ||
 	    h5_write_u8(out.file, "split", 1, dims, ds->split, err) < 0)
@@ -114,8 +116,8 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 	if (ds->latency_ms) {
 		size_t rd[2] = { ds->n, ds->r };
 
-		if (h5_write_f64(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
-		    h5_write_f64(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
+		if (h5_write_f64z(out.file, "latency_ms", 1, dims, ds->latency_ms, err) < 0 ||
+		    h5_write_f64z(out.file, "latency_runs_ms", 2, rd, ds->runs_ms, err) < 0)
 			goto fail;
 	}
 	if (ds->flags) {
@@ -124,6 +126,7 @@ int dataset_write(const struct dataset *ds, const char *path, const char *format
 		if (h5_write_u8(out.file, "sample_flags", 1, dims, ds->flags, err) < 0 ||
 		    h5_write_f64(out.file, "util_during", 1, dims, ds->util_during, err) < 0 ||
 		    h5_write_f64(out.file, "steal_during", 1, dims, ds->steal_during, err) < 0 ||
+		    h5_write_f64(out.file, "delay_during", 1, dims, ds->delay_during, err) < 0 ||
 		    (ds->load_during &&
 		     h5_write_f64(out.file, "load_during", 1, dims, ds->load_during, err) < 0) ||
 		    h5_write_i64(out.file, "run_loops", 1, dims, ds->loops, err) < 0 ||
@@ -198,6 +201,7 @@ static int read_protocol(hid_t f, struct dataset *ds, const char *path, char *er
 				       path, i, ds->flags[i]);
 	if (read_rows_f64(f, "util_during", ds, path, &ds->util_during, 0, 1, err) < 0 ||
 	    read_rows_f64(f, "steal_during", ds, path, &ds->steal_during, 0, 1, err) < 0 ||
+	    read_rows_f64(f, "delay_during", ds, path, &ds->delay_during, 0, 1024, err) < 0 ||
 	    (h5_exists(f, "load_during") &&
 	     read_rows_f64(f, "load_during", ds, path, &ds->load_during, 0, 1, err) < 0))
 		return -1;

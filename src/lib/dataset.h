@@ -11,6 +11,8 @@
  *   /sample_flags    uint8   [n]     DATASET_WAITED | _REMEASURED | _CONTENDED
  *   /util_during     float64 [n]     others' CPU share over the timed runs, [0, 1]
  *   /steal_during    float64 [n]     hypervisor steal share over the timed runs
+ *   /delay_during    float64 [n]     bench's threads' summed run-queue wait over the
+ *                                    timed runs' wall time (0.1: a tenth of it)
  *   /load_during     float64 [n]     share of the timed runs the background load
  *                                    was busy (dynamic environment only)
  *   /run_loops       int64   [n]     executions per timed run (runs are per execution)
@@ -55,6 +57,7 @@ struct dataset {
 	uint8_t *flags;       /* n */
 	double *util_during;  /* n */
 	double *steal_during; /* n */
+	double *delay_during; /* n */
 	double *load_during;  /* n; NULL in the static environment */
 	int64_t *loops;       /* n */
 	size_t nrepeat;

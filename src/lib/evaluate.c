@@ -1,5 +1,6 @@
 #include "evaluate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,13 +33,67 @@ static int split_metrics(const struct dataset *ds, const double *pred, int split
 		goto out;
 	}
 	if (metrics_compute(p, y, k, mt, err) < 0 ||
-	    metrics_noise_ceiling(runs, y, k, ds->r, n10, n20, err) < 0)
+	    metrics_single_run_noise(runs, y, k, ds->r, n10, n20, err) < 0)
 		goto out;
 	rc = 0;
 out:
 	free(p);
 	free(y);
 	free(runs);
+	return rc;
+}
+
+static void metrics_na(struct metrics *m)
+{
+	m->n = 0;
+	m->p10 = m->p20 = m->r2 = m->rmse = m->mape = NAN;
+}
+
+/* The ceiling over the repeat rows in split (-1: every split), n/a below
+ * min rows. */
+static int repeat_split(const struct dataset *ds, int split, size_t min, double *first,
+			double *second, struct metrics *out, char *err)
+{
+	size_t i, k = 0;
+
+	metrics_na(out);
+	for (i = 0; i < ds->nrepeat; i++) {
+		size_t row = (size_t)ds->repeat_rows[i];
+
+		if (row >= ds->n)
+			return err_set(err, "repeat row %zu is %zu, the dataset has %zu rows", i, row,
+				       ds->n);
+		if (split >= 0 && ds->split[row] != split)
+			continue;
+		first[k] = ds->latency_ms[row];
+		second[k] = ds->repeat_ms[i];
+		k++;
+	}
+	if (k == 0 || k < min)
+		return 0;
+	return metrics_repeatability(first, second, k, out, err);
+}
+
+int evaluate_repeatability(const struct dataset *ds, struct metrics *all, struct metrics *val,
+			   struct metrics *test, char *err)
+{
+	double *first, *second;
+	int rc = -1;
+
+	metrics_na(all);
+	metrics_na(val);
+	metrics_na(test);
+	if (!ds->latency_ms || !ds->nrepeat || !ds->repeat_rows || !ds->repeat_ms)
+		return 0;
+	first = xcalloc(ds->nrepeat, sizeof(double), err);
+	second = xcalloc(ds->nrepeat, sizeof(double), err);
+	if (first && second &&
+	    repeat_split(ds, -1, 1, first, second, all, err) == 0 &&
+	    repeat_split(ds, SPLIT_VALIDATION, EVAL_REPEAT_MIN_ROWS, first, second, val, err) == 0 &&
+	    repeat_split(ds, SPLIT_TEST, EVAL_REPEAT_MIN_ROWS, first, second, test, err) == 0)
+		rc = 0;
+	free(first);
+	free(second);
 	return rc;
 }
 
@@ -98,10 +153,11 @@ int evaluate_model(const struct model *m, const struct dataset *ds, int timed,
 	if (model_predict_dataset(m, ds, e->pred_ms, err) < 0)
 		goto fail;
 	e->batch_us = (now_s() - t0) / (double)ds->n * 1e6;
-	if (split_metrics(ds, e->pred_ms, SPLIT_VALIDATION, &e->val, &e->noise_val_p10,
-			  &e->noise_val_p20, err) < 0 ||
-	    split_metrics(ds, e->pred_ms, SPLIT_TEST, &e->test, &e->noise_test_p10,
-			  &e->noise_test_p20, err) < 0)
+	if (split_metrics(ds, e->pred_ms, SPLIT_VALIDATION, &e->val, &e->single_val_p10,
+			  &e->single_val_p20, err) < 0 ||
+	    split_metrics(ds, e->pred_ms, SPLIT_TEST, &e->test, &e->single_test_p10,
+			  &e->single_test_p20, err) < 0 ||
+	    evaluate_repeatability(ds, &e->repeat, &e->repeat_val, &e->repeat_test, err) < 0)
 		goto fail;
 	e->size_kb = (double)model_param_bytes(m) / 1024.0;
 	if (timed && time_single(m, ds, cols, &e->tps_ms, err) < 0)
@@ -165,6 +221,20 @@ static int write_metrics(hid_t f, const char *prefix, const struct metrics *mt, 
 	return h5_attr_write_i64(f, name, (int64_t)mt->n, err);
 }
 
+/* The repeat subset behind the ceiling: its rows and second medians (the
+ * first are /latency_ms[row]); absent when the dataset has none. */
+static int write_repeat_rows(hid_t f, const struct dataset *ds, char *err)
+{
+	size_t k = ds->nrepeat;
+
+	if (!k || !ds->repeat_rows || !ds->repeat_ms)
+		return 0;
+	if (h5_write_i64(f, "repeat_rows", 1, &k, ds->repeat_rows, err) < 0 ||
+	    h5_write_f64(f, "repeat_latency_ms", 1, &k, ds->repeat_ms, err) < 0)
+		return -1;
+	return 0;
+}
+
 int evaluation_write(const struct evaluation *e, const struct model *m, const struct dataset *ds,
 		     const char *path, const char *timing_path, char *err)
 {
@@ -175,10 +245,14 @@ int evaluation_write(const struct evaluation *e, const struct model *m, const st
 		return -1;
 	if (write_ident(out.file, m, ds, err) < 0 || write_metrics(out.file, "val", &e->val, err) < 0 ||
 	    write_metrics(out.file, "test", &e->test, err) < 0 ||
-	    h5_attr_write_f64(out.file, "noise_val_p10", e->noise_val_p10, err) < 0 ||
-	    h5_attr_write_f64(out.file, "noise_val_p20", e->noise_val_p20, err) < 0 ||
-	    h5_attr_write_f64(out.file, "noise_test_p10", e->noise_test_p10, err) < 0 ||
-	    h5_attr_write_f64(out.file, "noise_test_p20", e->noise_test_p20, err) < 0 ||
+	    h5_attr_write_f64(out.file, "single_run_val_p10", e->single_val_p10, err) < 0 ||
+	    h5_attr_write_f64(out.file, "single_run_val_p20", e->single_val_p20, err) < 0 ||
+	    h5_attr_write_f64(out.file, "single_run_test_p10", e->single_test_p10, err) < 0 ||
+	    h5_attr_write_f64(out.file, "single_run_test_p20", e->single_test_p20, err) < 0 ||
+	    write_metrics(out.file, "repeat", &e->repeat, err) < 0 ||
+	    write_metrics(out.file, "repeat_val", &e->repeat_val, err) < 0 ||
+	    write_metrics(out.file, "repeat_test", &e->repeat_test, err) < 0 ||
+	    write_repeat_rows(out.file, ds, err) < 0 ||
 	    h5_attr_write_f64(out.file, "size_kb", e->size_kb, err) < 0 ||
 	    h5_write_f64(out.file, "pred_ms", 1, &n, e->pred_ms, err) < 0 ||
 	    h5_write_f64(out.file, "latency_ms", 1, &n, ds->latency_ms, err) < 0 ||

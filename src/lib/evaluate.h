@@ -1,9 +1,19 @@
-/* evaluate.h - a model's accuracy, speed and size on its dataset.
+/* evaluate.h - a model's accuracy, speed and size on its dataset, beside
+ * the measurement's own limits.
  *
  * Accuracy (P10, P20, R², RMSE, MAPE) on the validation and the test split,
- * beside the noise ceiling: the P10/P20 of "predicting" each individual timed
- * run by its sample's median latency — what a perfect model of the median
- * could reach given the device's run-to-run noise.
+ * beside two figures of the measurement itself, not to be confused:
+ *   single-run noise        the P10/P20 of "predicting" each individual timed
+ *                           run by its sample's median: the noise of one run
+ *                           (n/a, NaN, when the dataset has one run per sample)
+ *   repeatability ceiling   the P10/P20 of the first median (latency_ms[row])
+ *                           as a prediction of the second median of the same
+ *                           configuration, re-measured at the end of the bench
+ *                           (the dataset's repeat subset; metrics_repeatability):
+ *                           the upper bound a model of the median can reach.
+ *                           Over the whole subset, and per split where the
+ *                           split holds at least EVAL_REPEAT_MIN_ROWS of it;
+ *                           n/a (NaN, n = 0) otherwise and without a subset.
  *
  * Speed: Tps is the median time of one single-sample prediction (the way an
  * online optimiser calls the predictor), from rounds of 64 calls on test rows;
@@ -23,9 +33,16 @@
 #define TIMING_FORMAT "modlat-timing"
 #define TIMING_VERSION 1
 
+/* The eval file's layout is documented in the README ("evaluate"). */
+#define EVAL_REPEAT_MIN_ROWS 20
+
 struct evaluation {
 	struct metrics val, test;
-	double noise_val_p10, noise_val_p20, noise_test_p10, noise_test_p20;
+	/* single-run noise per split; NaN when not applicable */
+	double single_val_p10, single_val_p20, single_test_p10, single_test_p20;
+	/* repeatability ceiling: every split, validation, test; n = 0 and NaN
+	 * metrics when not applicable */
+	struct metrics repeat, repeat_val, repeat_test;
 	double size_kb;
 	double *pred_ms; /* n predictions, every split */
 	size_t n;
@@ -33,6 +50,11 @@ struct evaluation {
 	double tps_ms;       /* median single-sample prediction */
 	double batch_us;     /* per sample, batched */
 };
+
+/* The repeatability ceiling of ds (see above) into all, val and test; each
+ * n/a (n = 0, NaN metrics) where it does not apply. Fails only on bad data. */
+int evaluate_repeatability(const struct dataset *ds, struct metrics *all, struct metrics *val,
+			   struct metrics *test, char *err);
 
 /* Evaluates m on ds (accuracy and size; timings when timed is non-zero). */
 int evaluate_model(const struct model *m, const struct dataset *ds, int timed,

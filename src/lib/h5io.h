@@ -73,6 +73,10 @@ int h5_attr_exists(hid_t loc, const char *name);
 /* Whole datasets of rank 1 or 2 (dims[1] ignored for rank 1), row-major. */
 int h5_write_f64(hid_t loc, const char *name, int rank, const size_t *dims, const double *data,
 		 char *err);
+/* The same, compressed (shuffle + deflate) when large: for datasets that
+ * ship with the code. */
+int h5_write_f64z(hid_t loc, const char *name, int rank, const size_t *dims, const double *data,
+		  char *err);
 int h5_write_f32(hid_t loc, const char *name, int rank, const size_t *dims, const float *data,
 		 char *err);
 int h5_write_i64(hid_t loc, const char *name, int rank, const size_t *dims, const int64_t *data,

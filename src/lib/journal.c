@@ -11,7 +11,7 @@
 #include "err.h"
 #include "util.h"
 
-#define MAGIC "modlat-journal-1"
+#define MAGIC "modlat-journal-2"
 #define KEY_LEN 256
 
 struct header {
@@ -20,22 +20,36 @@ struct header {
 	uint64_t r;
 };
 
-/* record on disk: index, mem, util, timed, total, runs[r], checksum */
+/* record on disk: the 13 fixed 8-byte fields in struct order, runs[r],
+ * checksum */
+#define FIXED_FIELDS 13
+
 static size_t record_size(size_t r)
 {
-	return sizeof(uint64_t) + 4 * sizeof(double) + r * sizeof(double) + sizeof(uint64_t);
+	return FIXED_FIELDS * 8 + r * sizeof(double) + sizeof(uint64_t);
+}
+
+/* the fixed fields, in their order on disk */
+static void fields(const struct journal_record *rec, const void *f[FIXED_FIELDS])
+{
+	const void *v[FIXED_FIELDS] = { &rec->index,	    &rec->kind,		&rec->flags,
+					&rec->loops,	    &rec->mem_avail,	&rec->util,
+					&rec->util_during,  &rec->steal_during, &rec->load_during,
+					&rec->delay_during, &rec->timed_s,	&rec->total_s,
+					&rec->at_s };
+
+	memcpy(f, v, sizeof(v));
 }
 
 static void pack(const struct journal_record *rec, size_t r, unsigned char *buf)
 {
-	size_t off = 0;
+	const void *f[FIXED_FIELDS];
+	size_t off = 0, i;
 	uint64_t sum;
 
-	memcpy(buf + off, &rec->index, 8), off += 8;
-	memcpy(buf + off, &rec->mem_avail, 8), off += 8;
-	memcpy(buf + off, &rec->util, 8), off += 8;
-	memcpy(buf + off, &rec->timed_s, 8), off += 8;
-	memcpy(buf + off, &rec->total_s, 8), off += 8;
+	fields(rec, f);
+	for (i = 0; i < FIXED_FIELDS; i++, off += 8)
+		memcpy(buf + off, f[i], 8);
 	memcpy(buf + off, rec->runs_ms, r * 8), off += r * 8;
 	sum = fnv1a(buf, off, FNV1A_INIT);
 	memcpy(buf + off, &sum, 8);
@@ -43,14 +57,13 @@ static void pack(const struct journal_record *rec, size_t r, unsigned char *buf)
 
 static int unpack(const unsigned char *buf, size_t r, struct journal_record *rec)
 {
-	size_t off = 0;
+	const void *f[FIXED_FIELDS];
+	size_t off = 0, i;
 	uint64_t sum;
 
-	memcpy(&rec->index, buf + off, 8), off += 8;
-	memcpy(&rec->mem_avail, buf + off, 8), off += 8;
-	memcpy(&rec->util, buf + off, 8), off += 8;
-	memcpy(&rec->timed_s, buf + off, 8), off += 8;
-	memcpy(&rec->total_s, buf + off, 8), off += 8;
+	fields(rec, f);
+	for (i = 0; i < FIXED_FIELDS; i++, off += 8)
+		memcpy((void *)f[i], buf + off, 8);
 	memcpy(rec->runs_ms, buf + off, r * 8), off += r * 8;
 	memcpy(&sum, buf + off, 8);
 	return sum == fnv1a(buf, off, FNV1A_INIT) ? 0 : -1;
@@ -97,7 +110,8 @@ int journal_open(struct journal *j, const char *path, const char *key, size_t r,
 	snprintf(h.key, sizeof(h.key), "%s", key);
 	h.r = r;
 	j->r = r;
-	j->sync = 1;
+	j->sync_s = JOURNAL_SYNC_S;
+	j->synced_at = now_s();
 	j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (j->fd < 0)
 		return err_set(err, "%s: cannot open journal (%s)", path, strerror(errno));
@@ -135,15 +149,22 @@ int journal_append(struct journal *j, const struct journal_record *rec, char *er
 	if (!buf)
 		return err_set(err, "out of memory writing the journal");
 	pack(rec, j->r, buf);
-	if (write_all(j->fd, buf, rs) < 0 || (j->sync && fdatasync(j->fd) < 0))
+	if (write_all(j->fd, buf, rs) < 0)
 		rc = err_set(err, "cannot append to the journal (%s)", strerror(errno));
+	else if (now_s() - j->synced_at >= j->sync_s) {
+		if (fdatasync(j->fd) < 0)
+			rc = err_set(err, "cannot sync the journal (%s)", strerror(errno));
+		j->synced_at = now_s();
+	}
 	free(buf);
 	return rc;
 }
 
 void journal_close(struct journal *j)
 {
-	if (j->fd >= 0)
+	if (j->fd >= 0) {
+		fdatasync(j->fd);
 		close(j->fd);
+	}
 	j->fd = -1;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,17 +20,6 @@ static void on_term(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
 }
 
 /* A random mid-sized module: a few milliseconds per run. */
@@ -54,7 +44,8 @@ static void random_shape(struct rng *r, struct module_shape *m)
 	}
 }
 
-static void child(const struct backend_ops *b, const struct load_settings *s)
+static void child(const struct backend_ops *b, const struct load_settings *s,
+		  volatile int *busy)
 {
 	struct backend_settings bs = { .threads = s->threads, .fuse_relu = 0, .seed = s->seed };
 	struct sigaction sa;
@@ -74,6 +65,7 @@ static void child(const struct backend_ops *b, const struct load_settings *s)
 		double cycle = -log(1.0 - rng_uniform(&r)) * s->period_ms / 1000.0;
 		double busy_until = now_s() + cycle * s->duty;
 
+		*busy = 1;
 		while (!stop && now_s() < busy_until) {
 			struct module_shape m;
 			void *inst = NULL;
@@ -84,6 +76,7 @@ static void child(const struct backend_ops *b, const struct load_settings *s)
 					;
 			b->release(inst);
 		}
+		*busy = 0;
 		if (!stop)
 			sleep_s(cycle * (1.0 - s->duty));
 	}
@@ -91,30 +84,52 @@ static void child(const struct backend_ops *b, const struct load_settings *s)
 	_exit(0);
 }
 
-int load_start(const struct backend_ops *b, const struct load_settings *s, pid_t *pid,
+int load_start(const struct backend_ops *b, const struct load_settings *s, struct load *l,
 	       char *err)
 {
 	pid_t parent = getpid();
+	void *shared = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			    -1, 0);
 
-	*pid = fork();
-	if (*pid < 0)
+	l->pid = 0;
+	l->busy = NULL;
+	if (shared == MAP_FAILED)
+		return err_set(err, "cannot share memory with the background load (%s)",
+			       strerror(errno));
+	l->busy = shared;
+	*l->busy = 0;
+	l->pid = fork();
+	if (l->pid < 0) {
+		munmap(shared, sizeof(int));
+		l->busy = NULL;
+		l->pid = 0;
 		return err_set(err, "cannot start the background load (%s)", strerror(errno));
-	if (*pid == 0) {
+	}
+	if (l->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent) /* the parent died before prctl */
 			_exit(0);
-		child(b, s);
+		child(b, s, l->busy);
 	}
 	return 0;
 }
 
-void load_stop(pid_t pid)
+int load_busy(const struct load *l)
+{
+	return l->busy ? *l->busy : 0;
+}
+
+void load_stop(struct load *l)
 {
 	int status;
 
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (l->pid > 0) {
+		kill(l->pid, SIGTERM);
+		while (waitpid(l->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (l->busy)
+		munmap((void *)l->busy, sizeof(int));
+	l->pid = 0;
+	l->busy = NULL;
 }

@@ -22,10 +22,17 @@ struct load_settings {
 	uint64_t seed;
 };
 
-/* Forks the load process; *pid is its pid. */
-int load_start(const struct backend_ops *b, const struct load_settings *s, pid_t *pid,
+struct load {
+	pid_t pid;
+	volatile int *busy; /* shared with the child: 1 while it runs inference */
+};
+
+/* Forks the load process into l. */
+int load_start(const struct backend_ops *b, const struct load_settings *s, struct load *l,
 	       char *err);
-/* Stops it (SIGTERM, then waits); accepts pid <= 0. */
-void load_stop(pid_t pid);
+/* Whether the load is busy now (0 when there is none). */
+int load_busy(const struct load *l);
+/* Stops it (SIGTERM, then waits); accepts a load that was never started. */
+void load_stop(struct load *l);
 
 #endif

@@ -62,11 +62,25 @@ int metrics_median(const double *x, size_t n, double *out, char *err)
 	return 0;
 }
 
-int metrics_noise_ceiling(const double *runs, const double *med, size_t n, size_t r,
-			  double *p10, double *p20, char *err)
+int metrics_repeatability(const double *first, const double *second, size_t n,
+			  struct metrics *out, char *err)
+{
+	size_t i;
+
+	if (n == 0)
+		return err_set(err, "repeatability: no re-measured samples");
+	for (i = 0; i < n; i++)
+		if (!isfinite(first[i]) || first[i] <= 0)
+			return err_set(err, "repeatability: first median %zu is %g, expected > 0", i,
+				       first[i]);
+	return metrics_compute(first, second, n, out, err);
+}
+
+int metrics_single_run_noise(const double *runs, const double *med, size_t n, size_t r,
+			     double *p10, double *p20, char *err)
 {
 	size_t i, k, total = 0, in10 = 0, in20 = 0;
-	double *row = xcalloc(r, sizeof(double), err);
+	double *row = xcalloc(r ? r : 1, sizeof(double), err);
 
 	if (!row)
 		return -1;
@@ -85,7 +99,7 @@ int metrics_noise_ceiling(const double *runs, const double *med, size_t n, size_
 			}
 			row[got++] = ri[k];
 		}
-		if (!got)
+		if (got < 2)
 			continue;
 		if (med) {
 			m = med[i];
@@ -107,8 +121,10 @@ int metrics_noise_ceiling(const double *runs, const double *med, size_t n, size_
 		total += got;
 	}
 	free(row);
-	if (!total)
-		return err_set(err, "metrics: no finite timed run");
+	if (!total) {
+		*p10 = *p20 = NAN;
+		return 0;
+	}
 	*p10 = (double)in10 / (double)total;
 	*p20 = (double)in20 / (double)total;
 	return 0;

@@ -1,5 +1,5 @@
 /* metrics.h - accuracy of latency predictions, and the measurement's own
- * noise ceiling.
+ * limits: the single-run noise and the repeatability ceiling.
  *
  * For predictions p and measured latencies y (> 0), with relative error
  * e_i = |p_i - y_i| / y_i:
@@ -28,14 +28,28 @@ struct metrics {
 int metrics_compute(const double *pred, const double *y, size_t n, struct metrics *out,
 		    char *err);
 
-/* The P10/P20 a perfect predictor reaches given run-to-run noise: every
- * individual run runs[i * r + k] (truth) is "predicted" by its sample's
- * median med[i]; shares over all runs. runs is (n, r), row-major; a
- * non-finite run (NaN: not measured) is skipped; finite runs must be > 0.
- * med may be NULL: then each sample's median is taken over its finite runs.
- * Fails when no run is finite. */
-int metrics_noise_ceiling(const double *runs, const double *med, size_t n, size_t r,
-			  double *p10, double *p20, char *err);
+/* The single-run noise: the P10/P20 of "predicting" every individual timed
+ * run runs[i * r + k] (truth) by its sample's median med[i]; shares over all
+ * runs. It measures the noise of one run, not how well a median can be
+ * predicted (that is metrics_repeatability). runs is (n, r), row-major; a
+ * non-finite run (NaN: not measured) is skipped, and so is a sample with
+ * fewer than 2 finite runs (its one run is its median: no noise to see);
+ * finite runs must be > 0. med may be NULL: then each sample's median is
+ * taken over its finite runs. When no sample has 2 finite runs (r = 1:
+ * single-run datasets) *p10 and *p20 are NaN, "not applicable", and it
+ * returns 0. */
+int metrics_single_run_noise(const double *runs, const double *med, size_t n, size_t r,
+			     double *p10, double *p20, char *err);
+
+/* The repeatability ceiling: how well the median of one measurement
+ * (first[i], the dataset's latency) predicts the median of the same
+ * configuration measured again later (second[i]): metrics_compute with
+ * pred = first and y = second, so e_i = |first_i - second_i| / second_i —
+ * the later measurement is the truth, as it is for a model queried later.
+ * The upper bound a model of the median can be expected to reach. Fails as
+ * metrics_compute does (n = 0, a non-finite or non-positive value). */
+int metrics_repeatability(const double *first, const double *second, size_t n,
+			  struct metrics *out, char *err);
 
 /* The median of x[0 .. n) (mean of the two middle values for even n),
  * computed on a copy: x is not reordered. Fails for n = 0 or a NaN. */

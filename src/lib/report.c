@@ -236,37 +236,66 @@ static double metric(const struct select_eval *e, int k)
 	}
 }
 
+/* The measurement's limits (evaluate.h), in the long CSV's column order. */
+enum { L_SINGLE_P10, L_SINGLE_ACC, L_REPEAT_P10, L_REPEAT_ACC, NLIMIT };
+static const char *const limit_label[NLIMIT] = { "Single-run noise", "Single-run noise",
+						 "Repeatability ceiling",
+						 "Repeatability ceiling" };
+static const char *const limit_metric[NLIMIT] = { "P10", "Acc", "P10", "Acc" };
+#define NCSV (6 + NLIMIT + 1)
+
+static double limit(const struct select_eval *e, int k)
+{
+	switch (k) {
+	case L_SINGLE_P10: return e->single_test_p10;
+	case L_SINGLE_ACC: return e->single_test_p20;
+	case L_REPEAT_P10: return e->repeat_p10;
+	default: return e->repeat_p20;
+	}
+}
+
 static int table5(const struct env *v, struct table *wide, struct table *csv, char *err)
 {
-	static const char *const csv_head[] = { "rm",	   "module",  "acc",      "r2",
-						"tps_ms", "size_kb", "noise_acc" };
+	static const char *const csv_head[NCSV] = {
+		"rm",	       "module",	  "acc",	"r2",	      "tps_ms",
+		"size_kb",     "single_run_p10", "single_run_acc", "repeat_p10", "repeat_acc",
+		"repeat_n"
+	};
 	size_t ncols = v->nmod + 3, var, m, k;
 	const char **head = xcalloc(ncols, sizeof(char *), err);
+	char (*labels)[64] = xcalloc(v->nmod ? v->nmod : 1, sizeof(*labels), err);
 	double *x = xcalloc(v->nmod, sizeof(double), err), *ref = xcalloc(v->nmod, sizeof(double), err);
 	long medn = find_name(v->variants, v->nvar, "medn"), row;
-	char caption[2048], source[1024], label[64];
+	char caption[6144], source[1024], contention[3072], label[64];
 	int j, rc = -1;
 
 	memset(wide, 0, sizeof(*wide));
 	memset(csv, 0, sizeof(*csv));
-	if (!head || !x || !ref)
+	if (!head || !x || !ref || !labels)
 		goto out;
 	head[0] = "RM";
 	head[1] = "Metric";
-	for (m = 0; m < v->nmod; m++)
-		head[m + 2] = v->modules[m];
+	for (m = 0; m < v->nmod; m++) {
+		table_source_label(&v->src, v->name, v->modules[m], labels[m], sizeof(labels[m]));
+		head[m + 2] = labels[m];
+	}
 	head[ncols - 1] = "Avg diff % vs MEDN";
 	table_source_format(&v->src, source, sizeof(source));
+	table_source_contention(&v->src, contention, sizeof(contention));
 	snprintf(caption, sizeof(caption),
 		 "Table 5 (%s environment): per regression model and module, the test-split Acc "
 		 "(P20), R², Tps (median time of one single-sample prediction, ms) and Size (KB), "
 		 "and the average %% difference vs MEDN: the mean over modules of 100 * (x - MEDN) "
-		 "/ |MEDN| (modules where MEDN's value is 0 left out). Noise ceiling: the P20 a "
-		 "perfect predictor of the median latency reaches given run-to-run noise. Source: "
-		 "%s.",
-		 v->name, source);
+		 "/ |MEDN| (modules where MEDN's value is 0 left out). Repeatability ceiling: the "
+		 "P10 and P20 of a sample's median as a prediction of the median of the same "
+		 "configuration measured again at the end of the bench (the dataset's re-measured "
+		 "subset, every split), the upper bound for a model of the median (n/a: no "
+		 "re-measured subset). Single-run noise: the P10 and P20 of predicting each "
+		 "individual timed run of the test split by its sample's median, the noise of one "
+		 "run (n/a: one run per sample). %s%sSource: %s.",
+		 v->name, contention, contention[0] ? " " : "", source);
 	if (table_init(wide, caption, ncols, head, NULL, err) < 0 ||
-	    table_init(csv, "", 7, csv_head, NULL, err) < 0)
+	    table_init(csv, "", NCSV, csv_head, NULL, err) < 0)
 		goto out;
 	memcpy(wide->align, "ll", 2);
 	for (var = 0; var < v->nvar; var++) {
@@ -314,20 +343,33 @@ static int table5(const struct env *v, struct table *wide, struct table *csv, ch
 				if (table_set_num(csv, (size_t)row, (size_t)j + 2, val, 2, err) < 0)
 					goto out;
 			}
-			if (m < v->nmod && table_set_num(csv, (size_t)row, 6,
-						       cell(v, var, m)->noise_test_p20, 4, err) < 0)
+			for (k = 0; k < NLIMIT; k++)
+				if (m < v->nmod && table_set_num(csv, (size_t)row, 6 + k,
+							       limit(cell(v, var, m), (int)k), 4,
+							       err) < 0)
+					goto out;
+			if (m < v->nmod && table_set_num(csv, (size_t)row, 6 + NLIMIT,
+						       (double)cell(v, var, m)->repeat_n, 0,
+						       err) < 0)
 				goto out;
 		}
 	}
-	if ((row = table_add_row(wide, err)) < 0 ||
-	    table_set(wide, (size_t)row, 0, "noise ceiling", NULL, err) < 0 ||
-	    table_set(wide, (size_t)row, 1, "Acc", NULL, err) < 0 ||
-	    table_set(wide, (size_t)row, ncols - 1, "-", "", err) < 0)
-		goto out;
-	for (m = 0; m < v->nmod; m++)
-		if (table_set_num(wide, (size_t)row, m + 2, cell(v, (size_t)medn, m)->noise_test_p20,
-				  4, err) < 0)
+	/* the measurement's limits, the same in every variant's evaluation */
+	for (k = 0; k < NLIMIT; k++) {
+		static const size_t shown[NLIMIT] = { L_REPEAT_P10, L_REPEAT_ACC, L_SINGLE_P10,
+						      L_SINGLE_ACC };
+		size_t l = shown[k];
+
+		if ((row = table_add_row(wide, err)) < 0 ||
+		    table_set(wide, (size_t)row, 0, limit_label[l], NULL, err) < 0 ||
+		    table_set(wide, (size_t)row, 1, limit_metric[l], NULL, err) < 0 ||
+		    table_set(wide, (size_t)row, ncols - 1, "-", "", err) < 0)
 			goto out;
+		for (m = 0; m < v->nmod; m++)
+			if (table_set_num(wide, (size_t)row, m + 2,
+					  limit(cell(v, (size_t)medn, m), (int)l), 4, err) < 0)
+				goto out;
+	}
 	rc = 0;
 out:
 	if (rc < 0) {
@@ -335,6 +377,7 @@ out:
 		table_release(csv);
 	}
 	free(head);
+	free(labels);
 	free(x);
 	free(ref);
 	return rc;
@@ -395,19 +438,20 @@ static int paper_vs_ours(const struct env *v, const struct reference *ref, struc
 					    "Acc (ours)", "R² (paper)", "R² (ours)" };
 	static const char *const csv[] = { "rm",	"module", "paper_acc",
 					   "our_acc", "paper_r2", "our_r2" };
-	char caption[2048], source[1024], label[64];
+	char caption[6144], source[1024], contention[3072], label[64], mod[64];
 	size_t var, m;
 	long i, row;
 	double pa, pr;
 
 	table_source_format(&v->src, source, sizeof(source));
+	table_source_contention(&v->src, contention, sizeof(contention));
 	snprintf(caption, sizeof(caption),
 		 "Ours vs the paper (%s environment): test-split Acc (P20) and R² per regression "
 		 "model and module. Paper: Table 5 of Shen, Tziritas and Theodoropoulos, \"Towards "
 		 "A Flexible Accuracy-Oriented Deep Learning Module Inference Latency Prediction "
 		 "Framework for Adaptive Optimization Algorithms\" (2024, arXiv:2312.06440), "
-		 "PyTorch and scikit-learn on a Tesla P100 GPU. Ours: %s.",
-		 v->name, source);
+		 "PyTorch and scikit-learn on a Tesla P100 GPU. Ours: %s.%s%s",
+		 v->name, source, contention[0] ? " " : "", contention);
 	if (table_init(t, caption, 6, head, csv, err) < 0)
 		return -1;
 	memcpy(t->align, "ll", 2);
@@ -418,11 +462,12 @@ static int paper_vs_ours(const struct env *v, const struct reference *ref, struc
 			if ((i = reference_find(ref, v->variants[var], v->modules[m])) < 0)
 				continue;
 			select_variant_label(v->variants[var], label, sizeof(label));
+			table_source_label(&v->src, v->name, v->modules[m], mod, sizeof(mod));
 			if (reference_num(ref, (size_t)i, ref->acc, &pa, err) < 0 ||
 			    reference_num(ref, (size_t)i, ref->r2, &pr, err) < 0 ||
 			    (row = table_add_row(t, err)) < 0 ||
 			    table_set(t, (size_t)row, 0, label, v->variants[var], err) < 0 ||
-			    table_set(t, (size_t)row, 1, v->modules[m], NULL, err) < 0 ||
+			    table_set(t, (size_t)row, 1, mod, v->modules[m], err) < 0 ||
 			    table_set_num(t, (size_t)row, 2, pa, 4, err) < 0 ||
 			    table_set_num(t, (size_t)row, 3, e->test_p20, 4, err) < 0 ||
 			    table_set_num(t, (size_t)row, 4, pr, 4, err) < 0 ||
@@ -440,7 +485,7 @@ static int fig1(const struct env *envs, const char *exp, struct table *t, char *
 {
 	static const char *const head[] = { "Module", "Static P10", "Dynamic P10" };
 	static const char *const csv[] = { "module", "static_p10", "dynamic_p10" };
-	char caption[2048], source[1024], *mods[64];
+	char caption[6144], source[1024], contention[3072], *mods[64], num[64], text[80];
 	struct table_source src;
 	size_t nmod = 0, m, i;
 	long row, k, vi;
@@ -458,11 +503,12 @@ static int fig1(const struct env *envs, const char *exp, struct table *t, char *
 	}
 	qsort(mods, nmod, sizeof(char *), by_module);
 	table_source_format(&src, source, sizeof(source));
+	table_source_contention(&src, contention, sizeof(contention));
 	snprintf(caption, sizeof(caption),
 		 "The data of the paper's Fig. 1: the random forest's test-split P10 accuracy per "
-		 "module in the static and the dynamic environment (n/a: not measured). Source: "
-		 "%s.",
-		 source);
+		 "module in the static and the dynamic environment (n/a: not measured). %s%s"
+		 "Source: %s.",
+		 contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 3, head, csv, err) < 0)
 		return -1;
 	for (i = 0; i < nmod; i++) {
@@ -479,6 +525,14 @@ static int fig1(const struct env *envs, const char *exp, struct table *t, char *
 				p10 = cell(v, (size_t)vi, (size_t)k)->test_p10;
 			if (table_set_num(t, (size_t)row, (size_t)en + 1, p10, 4, err) < 0)
 				goto fail;
+			/* a flagged dataset marks its number; the CSV keeps the number */
+			if (k >= 0 && isfinite(p10) &&
+			    table_source_flagged(&src, v->name, mods[i])) {
+				table_format_num(num, sizeof(num), p10, 4);
+				snprintf(text, sizeof(text), "%s%s", num, TABLE_FLAG_MARK);
+				if (table_set(t, (size_t)row, (size_t)en + 1, text, num, err) < 0)
+					goto fail;
+			}
 		}
 	}
 	return 0;
@@ -660,7 +714,8 @@ int report_ablation(const struct select_eval *e, size_t n, struct table *t, char
 	static const char *const csv[] = { "variant", "p10", "p20", "r2" };
 	const char **mods = xcalloc(n, sizeof(char *), err);
 	const struct select_eval **grid = xcalloc(NVAR * n, sizeof(*grid), err);
-	char caption[3072], source[1024], list[1024] = "", label[32];
+	char caption[6144], source[1024], contention[3072], list[1024] = "", label[32];
+	char mod[64];
 	int present[NVAR] = { 0 }, k, rc = -1;
 	struct table_source src;
 	size_t j, m = 0;
@@ -673,15 +728,18 @@ int report_ablation(const struct select_eval *e, size_t n, struct table *t, char
 	if (select_evals_source(e, n, &src, err) < 0)
 		goto out;
 	table_source_format(&src, source, sizeof(source));
-	for (j = 0; j < m; j++)
+	table_source_contention(&src, contention, sizeof(contention));
+	for (j = 0; j < m; j++) {
+		table_source_label(&src, e[0].environment, mods[j], mod, sizeof(mod));
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", j ? ", " : "",
-			 mods[j]);
+			 mod);
+	}
 	snprintf(caption, sizeof(caption),
 		 "MEDN ablation, the data of the paper's Fig. 4 (%s environment): test-split P10, "
 		 "P20 (Acc) and R² averaged over %zu modules (%s). MEDN-D: no reconstruction "
 		 "decoder; MEDN-XI: no inferable parameters; MEDN-XM: no measurable parameters; "
-		 "MEDN-R: sampling parameters only. Source: %s.",
-		 e[0].environment, m, list, source);
+		 "MEDN-R: sampling parameters only. %s%sSource: %s.",
+		 e[0].environment, m, list, contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 4, head, csv, err) < 0)
 		goto out;
 	for (k = 0; k < NVAR; k++) {
@@ -750,7 +808,7 @@ int report_table6(const struct select_result *r, const struct select_eval *e, si
 					   "space_r2", "medn_acc",      "medn_r2" };
 	double *x = xcalloc(5 * r->n + 1, sizeof(double), err);
 	double *ta, *tr, *sa, *sr, *ma, *mr;
-	char caption[2048], source[1024];
+	char caption[6144], source[1024], contention[3072], mod[64];
 	struct table_source src;
 	size_t k, row;
 	long rw;
@@ -767,13 +825,14 @@ int report_table6(const struct select_result *r, const struct select_eval *e, si
 	if (select_evals_source(e, n, &src, err) < 0)
 		goto out;
 	table_source_format(&src, source, sizeof(source));
+	table_source_contention(&src, contention, sizeof(contention));
 	snprintf(caption, sizeof(caption),
 		 "Table 6 (%s environment): the time-efficient and the space-efficient "
 		 "auto-selection (Algorithm 1, eps_a = %g, eps_r = %g) per module, selected on "
 		 "the validation split and reported on the test split (Acc = P20), beside MEDN "
 		 "everywhere. Avg diff %% vs MEDN: the mean over modules of 100 * (x - MEDN) / "
-		 "|MEDN| (modules where MEDN's value is 0 left out). Source: %s.",
-		 r->environment, r->eps_a, r->eps_r, source);
+		 "|MEDN| (modules where MEDN's value is 0 left out). %s%sSource: %s.",
+		 r->environment, r->eps_a, r->eps_r, contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 9, head, csv, err) < 0)
 		goto out;
 	memcpy(t->align, "llrrlrrrr", 9);
@@ -789,7 +848,8 @@ int report_table6(const struct select_result *r, const struct select_eval *e, si
 		sr[k] = r->space[k].test_r2;
 		ma[k] = m->test_p20; /* select_run checked every module has one */
 		mr[k] = m->test_r2;
-		if (table_set(t, row, 0, r->time[k].module, NULL, err) < 0 ||
+		table_source_label(&src, r->environment, r->time[k].module, mod, sizeof(mod));
+		if (table_set(t, row, 0, mod, r->time[k].module, err) < 0 ||
 		    put_choice(t, row, 1, &r->time[k], err) < 0 ||
 		    put_choice(t, row, 4, &r->space[k], err) < 0 ||
 		    table_set_num(t, row, 7, ma[k], 4, err) < 0 ||

@@ -7,13 +7,10 @@
 
 #include "evaluate.h"
 #include "h5io.h"
+#include "module.h"
 
 /* ---- orders and names ------------------------------------------------ */
 
-static const char *const module_order[] = {
-	"avgpool", "bn", "bn-relu", "conv-bn", "conv-bn-relu", "conv", "conv-relu", "linear",
-	"maxpool", NULL
-};
 static const char *const variant_order[] = {
 	"lr", "rf", "mlp", "medn", "medn-d", "medn-xi", "medn-xm", "medn-r", "lop", NULL
 };
@@ -35,9 +32,20 @@ static int cmp_ranked(const char *const *list, const char *a, const char *b)
 	return ra != rb ? (ra > rb) - (ra < rb) : strcmp(a, b);
 }
 
+/* module.h's order, the paper's: conv, conv-relu, conv-bn, conv-bn-relu, bn,
+ * bn-relu, linear, maxpool, avgpool; unknown names after them */
+static int module_rank(const char *name)
+{
+	enum module_kind k;
+
+	return module_from_name(name, &k) < 0 ? MODULE_COUNT : (int)k;
+}
+
 int select_module_cmp(const char *a, const char *b)
 {
-	return cmp_ranked(module_order, a, b);
+	int ra = module_rank(a), rb = module_rank(b);
+
+	return ra != rb ? (ra > rb) - (ra < rb) : strcmp(a, b);
 }
 
 int select_variant_cmp(const char *a, const char *b)
@@ -294,15 +302,43 @@ static int read_predictions(struct select_eval *e, hid_t f, char *err)
 	return 0;
 }
 
+/* An attribute that older files lack: NaN then. */
+static int read_optional(hid_t f, const char *name, double *v, char *err)
+{
+	*v = NAN;
+	return h5_attr_exists(f, name) ? h5_attr_read_f64(f, name, v, err) : 0;
+}
+
+/* The single-run noise (named noise_test_p10/p20, "the noise ceiling", in
+ * files written before the repeatability ceiling existed) and the
+ * repeatability ceiling (absent from those files). */
+static int read_limits(struct select_eval *e, hid_t f, char *err)
+{
+	int old = !h5_attr_exists(f, "single_run_test_p20");
+
+	e->repeat_n = 0;
+	if (h5_attr_read_f64(f, old ? "noise_test_p20" : "single_run_test_p20",
+			     &e->single_test_p20, err) < 0 ||
+	    read_optional(f, old ? "noise_test_p10" : "single_run_test_p10", &e->single_test_p10,
+			  err) < 0 ||
+	    read_optional(f, "repeat_p10", &e->repeat_p10, err) < 0 ||
+	    read_optional(f, "repeat_p20", &e->repeat_p20, err) < 0 ||
+	    (h5_attr_exists(f, "repeat_n") && h5_attr_read_i64(f, "repeat_n", &e->repeat_n, err) < 0))
+		return -1;
+	if (e->repeat_n <= 0)
+		e->repeat_p10 = e->repeat_p20 = NAN;
+	return 0;
+}
+
 int select_eval_read(struct select_eval *e, const char *path, unsigned flags, char *err)
 {
 	static const char *const strs[] = { "module", "variant", "experiment", "environment", NULL };
 	static const char *const nums[] = { "val_p10",  "val_p20", "val_r2",
 					    "test_p10", "test_p20", "test_r2",
-					    "noise_test_p20", "size_kb", NULL };
+					    "size_kb", NULL };
 	char **sp[] = { &e->module, &e->variant, &e->experiment, &e->environment };
 	double *np[] = { &e->val_p10, &e->val_p20, &e->val_r2, &e->test_p10, &e->test_p20,
-			 &e->test_r2, &e->noise_test_p20, &e->size_kb };
+			 &e->test_r2, &e->size_kb };
 	char dpath[4096], *attr = NULL;
 	hid_t f;
 
@@ -313,7 +349,7 @@ int select_eval_read(struct select_eval *e, const char *path, unsigned flags, ch
 	if (h5_open(path, EVAL_FORMAT, EVAL_VERSION, &f, err) < 0)
 		goto fail;
 	if (read_strs(f, strs, sp, err) < 0 || read_nums(f, nums, np, err) < 0 ||
-	    h5_attr_read_str(f, "dataset", &attr, err) < 0 ||
+	    read_limits(e, f, err) < 0 || h5_attr_read_str(f, "dataset", &attr, err) < 0 ||
 	    ((flags & SELECT_READ_PREDICTIONS) && read_predictions(e, f, err) < 0)) {
 		h5_close(f);
 		goto fail;

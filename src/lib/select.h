@@ -67,8 +67,9 @@ int select_module(const struct select_candidate *c, size_t n, const char *module
 int select_all(const struct select_candidate *c, size_t n, double eps_a, double eps_r,
 	       enum select_objective obj, size_t *chosen, size_t *nmod, char *err);
 
-/* Orders: modules as the paper lists them (avgpool, bn, bn-relu, conv-bn,
- * conv-bn-relu, conv, conv-relu, linear, maxpool; others after, by strcmp);
+/* Orders: modules as the paper and module.h list them (conv, conv-relu,
+ * conv-bn, conv-bn-relu, bn, bn-relu, linear, maxpool, avgpool; others
+ * after, by strcmp);
  * variants as lr, rf, mlp, medn, medn-d, medn-xi, medn-xm, medn-r, lop. */
 int select_module_cmp(const char *a, const char *b);
 int select_variant_cmp(const char *a, const char *b);
@@ -90,7 +91,14 @@ struct select_eval {
 	char *path, *module, *variant, *experiment, *environment;
 	char *dataset; /* the dataset behind it (see select_dataset_path) */
 	double val_p10, val_p20, val_r2, test_p10, test_p20, test_r2;
-	double noise_test_p20, size_kb;
+	double size_kb;
+	/* the measurement's limits (evaluate.h): single-run noise on the test
+	 * split (read from noise_test_p* in files written before the rename),
+	 * and the repeatability ceiling over the whole repeat subset; NaN when
+	 * not applicable or not recorded (repeat_n = 0) */
+	double single_test_p10, single_test_p20;
+	double repeat_p10, repeat_p20;
+	int64_t repeat_n;
 	double tps_ms; /* from the sibling X.tps.h5; NaN when not read */
 	/* with SELECT_READ_PREDICTIONS: */
 	size_t n;

@@ -1,6 +1,8 @@
 #include "sysstat.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,8 +28,8 @@ static int read_meminfo(double *bytes, char *err)
 	return err_set(err, "/proc/meminfo: no MemAvailable line");
 }
 
-/* Busy CPU seconds of the whole machine since boot. */
-static int read_busy(double *busy_s, char *err)
+/* Busy and steal CPU seconds of the whole machine since boot. */
+static int read_busy(double *busy_s, double *steal_s, char *err)
 {
 	FILE *f = fopen("/proc/stat", "r");
 	unsigned long long v[8] = { 0 };
@@ -45,6 +47,7 @@ static int read_busy(double *busy_s, char *err)
 	if (n < 4)
 		return err_set(err, "/proc/stat: unexpected first line");
 	*busy_s = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)hz;
+	*steal_s = (double)v[7] / (double)hz;
 	return 0;
 }
 
@@ -73,7 +76,7 @@ int sysstat_read(struct sysstat *s, double *mem_avail, double *util, char *err)
 	struct sysstat_snap now, *old = NULL;
 	int i;
 
-	if (read_meminfo(mem_avail, err) < 0 || read_busy(&now.busy_s, err) < 0)
+	if (read_meminfo(mem_avail, err) < 0 || read_busy(&now.busy_s, &now.steal_s, err) < 0)
 		return -1;
 	now.wall_s = now_s();
 	now.own_s = own_cpu_s();
@@ -86,11 +89,14 @@ int sysstat_read(struct sysstat *s, double *mem_avail, double *util, char *err)
 			break;
 	}
 	*util = 0;
+	s->last_steal = 0;
 	if (old && now.wall_s > old->wall_s) {
 		double u = ((now.busy_s - old->busy_s) - (now.own_s - old->own_s)) /
 			   (s->ncpu * (now.wall_s - old->wall_s));
+		double st = (now.steal_s - old->steal_s) / (s->ncpu * (now.wall_s - old->wall_s));
 
 		*util = u < 0 ? 0 : u > 1 ? 1 : u;
+		s->last_steal = st < 0 ? 0 : st > 1 ? 1 : st;
 	}
 	/* keep at most one snapshot per 10 ms, so the ring spans the window */
 	if (!s->count ||
@@ -101,4 +107,69 @@ int sysstat_read(struct sysstat *s, double *mem_avail, double *util, char *err)
 			s->count++;
 	}
 	return 0;
+}
+
+double sysstat_steal(const struct sysstat *s)
+{
+	return s->last_steal;
+}
+
+/* Summed run-queue wait of this process's threads, in seconds: the second
+ * field of each /proc/self/task/N/schedstat (nanoseconds); 0 where the
+ * kernel has no schedstats. */
+static double read_delay(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	double sum = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[64];
+		unsigned long long run, wait;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.20s/schedstat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu %llu", &run, &wait) == 2)
+			sum += (double)wait * 1e-9;
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+int sysstat_mark(struct sysstat_mark *m, char *err)
+{
+	if (read_busy(&m->busy_s, &m->steal_s, err) < 0)
+		return -1;
+	m->own_s = own_cpu_s();
+	m->delay_s = read_delay();
+	m->wall_s = now_s();
+	return 0;
+}
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+void sysstat_span(const struct sysstat *s, const struct sysstat_mark *a,
+		  const struct sysstat_mark *b, struct sysstat_span *out)
+{
+	double wall = b->wall_s - a->wall_s;
+
+	memset(out, 0, sizeof(*out));
+	if (wall <= 0)
+		return;
+	out->util = clamp01(((b->busy_s - a->busy_s) - (b->own_s - a->own_s)) / (s->ncpu * wall));
+	out->steal = clamp01((b->steal_s - a->steal_s) / (s->ncpu * wall));
+	out->delay = (b->delay_s - a->delay_s) / wall;
+	if (out->delay < 0)
+		out->delay = 0;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "dataset.h"
 #include "h5io.h"
+#include "module.h"
 
 int table_init(struct table *t, const char *caption, size_t ncols, const char *const *header,
 	       const char *const *csv_header, char *err)
@@ -273,6 +275,9 @@ static void tex_text(FILE *f, const char *s)
 			if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xb2) {
 				fputs("$^2$", f); /* "²" */
 				s++;
+			} else if (!strncmp(s, "\xe2\x80\xa0", 3)) {
+				fputs("\\textdagger{}", f); /* "†" (TABLE_FLAG_MARK) */
+				s += 2;
 			} else {
 				fputc(*s, f);
 			}
@@ -465,8 +470,63 @@ static int is_date(const char *d)
 	return 1;
 }
 
+static int read_share(hid_t f, const char *path, const char *name, double *v, char *err)
+{
+	if (h5_attr_read_f64(f, name, v, err) < 0)
+		return -1;
+	if (!(*v >= 0 && *v <= 1))
+		return err_set(err, "%s: attribute '%s' is %g, expected a share in [0, 1]", path,
+			       name, *v);
+	return 0;
+}
+
+/* A dataset's module, environment and contention (see table_source_add). */
+static int read_contention(hid_t f, const char *path, struct table_contention *c, char *err)
+{
+	char *module = NULL, *env = NULL;
+	uint8_t *flags = NULL;
+	size_t dims[2] = { 0, 0 }, i, cnt[3] = { 0, 0, 0 };
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if ((h5_attr_exists(f, "module") && h5_attr_read_str(f, "module", &module, err) < 0) ||
+	    (h5_attr_exists(f, "environment") &&
+	     h5_attr_read_str(f, "environment", &env, err) < 0))
+		goto out;
+	snprintf(c->module, sizeof(c->module), "%s", module ? module : "?");
+	snprintf(c->environment, sizeof(c->environment), "%s", env ? env : "?");
+	if (h5_attr_exists(f, "share_flagged")) {
+		if (read_share(f, path, "share_waited", &c->waited, err) < 0 ||
+		    read_share(f, path, "share_remeasured", &c->remeasured, err) < 0 ||
+		    read_share(f, path, "share_flagged", &c->flagged, err) < 0)
+			goto out;
+		c->recorded = 1;
+	} else if (h5_exists(f, "sample_flags")) {
+		if (h5_read_u8(f, "sample_flags", 1, dims, &flags, err) < 0)
+			goto out;
+		for (i = 0; i < dims[0]; i++) {
+			cnt[0] += (flags[i] & DATASET_WAITED) != 0;
+			cnt[1] += (flags[i] & DATASET_REMEASURED) != 0;
+			cnt[2] += (flags[i] & DATASET_CONTENDED) != 0;
+		}
+		if (dims[0]) {
+			c->waited = (double)cnt[0] / (double)dims[0];
+			c->remeasured = (double)cnt[1] / (double)dims[0];
+			c->flagged = (double)cnt[2] / (double)dims[0];
+			c->recorded = 1;
+		}
+	}
+	rc = 0;
+out:
+	free(module);
+	free(env);
+	free(flags);
+	return rc;
+}
+
 int table_source_add(struct table_source *s, const char *path, char *err)
 {
+	struct table_contention c;
 	char *cpu = NULL, *be = NULL, *bv = NULL, *created = NULL;
 	int64_t threads = 0;
 	hid_t f;
@@ -504,6 +564,9 @@ int table_source_add(struct table_source *s, const char *path, char *err)
 		if (strncmp(created, s->date_max, 10) > 0)
 			memcpy(s->date_max, created, 10);
 	}
+	if (read_contention(f, path, &c, err) < 0)
+		goto out;
+	table_source_add_contention(s, &c);
 	s->n++;
 	rc = 0;
 out:
@@ -513,6 +576,136 @@ out:
 	free(created);
 	h5_close(f);
 	return rc;
+}
+
+void table_source_add_contention(struct table_source *s, const struct table_contention *c)
+{
+	if (s->ncont < TABLE_SOURCE_MAX)
+		s->cont[s->ncont++] = *c;
+}
+
+static int is_flagged(const struct table_contention *c)
+{
+	return c->recorded && c->flagged > TABLE_FLAG_SHARE;
+}
+
+int table_source_flagged(const struct table_source *s, const char *environment,
+			 const char *module)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncont; i++)
+		if (!strcmp(s->cont[i].module, module) &&
+		    (!environment || !strcmp(s->cont[i].environment, environment)) &&
+		    is_flagged(&s->cont[i]))
+			return 1;
+	return 0;
+}
+
+void table_source_label(const struct table_source *s, const char *environment,
+			const char *module, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", module,
+		 table_source_flagged(s, environment, module) ? TABLE_FLAG_MARK : "");
+}
+
+/* Paper order: static before dynamic, then module.h's module order. */
+static int env_rank(const char *e)
+{
+	return !strcmp(e, "static") ? 0 : !strcmp(e, "dynamic") ? 1 : 2;
+}
+
+static int module_rank(const char *m)
+{
+	enum module_kind k;
+
+	return module_from_name(m, &k) < 0 ? MODULE_COUNT : (int)k;
+}
+
+static int contention_cmp(const void *a, const void *b)
+{
+	const struct table_contention *x = a, *y = b;
+	int c = env_rank(x->environment) - env_rank(y->environment);
+
+	if (!c)
+		c = strcmp(x->environment, y->environment);
+	if (!c)
+		c = module_rank(x->module) - module_rank(y->module);
+	return c ? c : strcmp(x->module, y->module);
+}
+
+/* Appends to buf (of len) what fits. */
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+void table_source_contention(const struct table_source *s, char *buf, size_t len)
+{
+	struct table_contention c[TABLE_SOURCE_MAX];
+	size_t i, n = s->ncont, nrec = 0, nflag = 0, k;
+	int envs = 0;
+
+	if (!len)
+		return;
+	buf[0] = 0;
+	if (!n)
+		return;
+	memcpy(c, s->cont, n * sizeof(*c));
+	qsort(c, n, sizeof(*c), contention_cmp);
+	for (i = 0; i < n; i++) {
+		nrec += c[i].recorded != 0;
+		nflag += is_flagged(&c[i]);
+		envs |= strcmp(c[i].environment, c[0].environment) != 0;
+	}
+	if (!nrec) {
+		append(buf, len, "Contention not recorded.");
+		return;
+	}
+	append(buf, len, "Contention (%% of samples waited for quiet / re-measured / flagged as "
+			 "contended): ");
+	for (i = 0, k = 0; i < n; i++) {
+		if (!c[i].recorded)
+			continue;
+		if (envs && (!k || strcmp(c[i].environment, c[i - 1].environment)))
+			append(buf, len, "%s%s: ", k ? "; " : "", c[i].environment);
+		else if (k)
+			append(buf, len, ", ");
+		append(buf, len, "%s %.1f/%.1f/%.1f%s", c[i].module, 100 * c[i].waited,
+		       100 * c[i].remeasured, 100 * c[i].flagged,
+		       is_flagged(&c[i]) ? TABLE_FLAG_MARK : "");
+		k++;
+	}
+	append(buf, len, ".");
+	if (nrec < n) {
+		append(buf, len, " Contention not recorded for");
+		for (i = 0, k = 0; i < n; i++)
+			if (!c[i].recorded)
+				append(buf, len, "%s %s%s%s%s", k++ ? "," : "", c[i].module,
+				       envs ? " (" : "", envs ? c[i].environment : "", envs ? ")" : "");
+		append(buf, len, ".");
+	}
+	if (!nflag) {
+		append(buf, len, " No module has more than %g%% of its samples flagged.",
+		       100 * TABLE_FLAG_SHARE);
+		return;
+	}
+	append(buf, len, " %s more than %g%% of samples flagged as contended:", TABLE_FLAG_MARK,
+	       100 * TABLE_FLAG_SHARE);
+	for (i = 0, k = 0; i < n; i++)
+		if (is_flagged(&c[i]))
+			append(buf, len, "%s %s%s%s%s", k++ ? "," : "", c[i].module,
+			       envs ? " (" : "", envs ? c[i].environment : "", envs ? ")" : "");
+	append(buf, len, ".");
 }
 
 void table_source_format(const struct table_source *s, char *buf, size_t len)

@@ -10,7 +10,7 @@
  *             ('|' escaped as "\|")
  *   CSV:      a header row, then the rows; no caption; RFC 4180 quoting
  *   LaTeX:    a tabular inside a table float with \caption; _ % & # $ { } ~ ^ \
- *             < > | are escaped, and "²" becomes $^2$
+ *             < > | are escaped, "²" becomes $^2$ and "†" \textdagger{}
  *
  * Every rendering is deterministic: the same table gives the same bytes.
  * Output files are collected in a struct table_out and written together:
@@ -20,7 +20,11 @@
  * Captions also say where the numbers come from: struct table_source gathers
  * the experiment, the device (host CPU, backend and version, threads) and the
  * measurement dates from the datasets' attributes, never from the clock, so
- * rerunning gives the same bytes.
+ * rerunning gives the same bytes; and how contended each dataset's
+ * measurement was (measurement protocol 2): the shares of samples that waited
+ * for quiet, were re-measured, or stayed flagged as contended. A module whose
+ * dataset has more than TABLE_FLAG_SHARE of its samples flagged is marked
+ * TABLE_FLAG_MARK wherever a table names it, and the caption names it.
  */
 #ifndef MODLAT_TABLE_H
 #define MODLAT_TABLE_H
@@ -89,6 +93,17 @@ int table_out_add_table(struct table_out *o, const char *prefix, const struct ta
 int table_out_commit(struct table_out *o, char *err);
 void table_out_release(struct table_out *o);
 
+/* How contended one dataset's measurement was. */
+struct table_contention {
+	char module[32], environment[16];
+	int recorded;                       /* 0: contention not recorded */
+	double waited, remeasured, flagged; /* shares of the samples, [0, 1] */
+};
+
+#define TABLE_SOURCE_MAX 32     /* datasets whose contention a caption lists */
+#define TABLE_FLAG_SHARE 0.01   /* flagged above this share of samples */
+#define TABLE_FLAG_MARK "†"
+
 /* Where the numbers come from, gathered over the datasets behind a table. */
 struct table_source {
 	char experiment[128];
@@ -99,12 +114,34 @@ struct table_source {
 	char date_min[11], date_max[11];  /* YYYY-MM-DD of the datasets' `created` */
 	int mixed_cpu, mixed_backend;     /* datasets disagree */
 	size_t n;                         /* datasets added */
+	size_t ncont;                     /* entries of cont (the first TABLE_SOURCE_MAX) */
+	struct table_contention cont[TABLE_SOURCE_MAX];
 };
 
 void table_source_init(struct table_source *s, const char *experiment);
 /* Reads the attributes host_cpu, backend, backend_version, threads and
- * created of a dataset file (format modlat-dataset) and adds them. */
+ * created of a dataset file (format modlat-dataset) and adds them; and its
+ * module, environment and contention: the attributes share_waited,
+ * share_remeasured and share_flagged (each in [0, 1]) where bench wrote them,
+ * else the shares of the bits of /sample_flags where that exists, else
+ * "not recorded". */
 int table_source_add(struct table_source *s, const char *dataset_path, char *err);
+/* Adds one dataset's contention directly (what table_source_add reads). */
+void table_source_add_contention(struct table_source *s, const struct table_contention *c);
+/* 1 when the dataset of (environment, module) has more than TABLE_FLAG_SHARE
+ * of its samples flagged; environment NULL: any environment. */
+int table_source_flagged(const struct table_source *s, const char *environment,
+			 const char *module);
+/* module, followed by TABLE_FLAG_MARK when table_source_flagged. */
+void table_source_label(const struct table_source *s, const char *environment,
+			const char *module, char *buf, size_t len);
+/* The caption's contention sentence: "Contention (% of samples waited for
+ * quiet / re-measured / flagged as contended): conv 0.0/0.4/0.0, bn
+ * 1.2/0.0/2.5†. † more than 1% of samples flagged: bn." (per environment
+ * where the datasets span two), "Contention not recorded." when no dataset
+ * recorded it, and the ones that did not named otherwise. Modules in the
+ * paper's order. */
+void table_source_contention(const struct table_source *s, char *buf, size_t len);
 /* "experiment smoke; device AMD EPYC, onednn 2.6.3, 2 threads; measured
  * 2026-11-27" (a date range, or "mixed", where the datasets differ). */
 void table_source_format(const struct table_source *s, char *buf, size_t len);

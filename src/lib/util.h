@@ -7,6 +7,10 @@
 
 /* Seconds on the monotonic clock. */
 double now_s(void);
+/* Seconds since the Unix epoch (wall clock). */
+double epoch_s(void);
+/* Sleeps s seconds (nothing for s <= 0). */
+void sleep_s(double s);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void now_iso8601(char *buf, size_t len);
 /* The CPU's "model name" from /proc/cpuinfo, or "unknown". */
