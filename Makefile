@@ -345,6 +345,7 @@ unit: $(UNIT)
 check: unit e2e protocol
 	$(MAKE) --no-print-directory unit SANITIZE=1
 	tests/badinput.sh && $(MAKE) --no-print-directory SANITIZE=1 $(patsubst bin/%,build/asan/bin/%,$(BINS)) && BIN=build/asan/bin tests/badinput.sh
+	tests/corrupt.sh
 
 e2e: all
 	tests/e2e.sh

@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "err.h"
+#include "h5io.h"
 
 #include "modlat.h"
 #include "util.h"
@@ -309,6 +310,7 @@ int main(int argc, char **argv)
 		col[NFIELDS] = csv_column(&c, "module");
 		nrows = c.nrows;
 	}
+	h5_quiet(); /* as every command: HDF5 prints nothing, also at exit */
 	if (!(p = modlat_open_scheme(argv[optind], scheme, err)) ||
 	    !(lat = xcalloc(nrows, sizeof(double), err)))
 		goto fail;

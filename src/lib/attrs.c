@@ -1,5 +1,6 @@
 #include "attrs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,14 @@ int attrs_read(hid_t loc, struct attrs *s, char *err)
 
 	if (H5Aiterate2(loc, H5_INDEX_NAME, H5_ITER_INC, NULL, read_one_attr, &ctx) < 0 ||
 	    ctx.failed)
-		return ctx.failed ? -1 : err_set(err, "cannot read the attributes");
+	{
+		char path[1024];
+
+		if (ctx.failed)
+			return -1;
+		if (H5Fget_name(loc, path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "(hdf5 file)");
+		return err_set(err, "%s: cannot read the attributes (damaged file?)", path);
+	}
 	return 0;
 }

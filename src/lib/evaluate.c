@@ -268,8 +268,13 @@ int evaluation_write(const struct evaluation *e, const struct model *m, const st
 		if (write_ident(tout.file, m, ds, err) < 0 ||
 		    h5_attr_write_f64(tout.file, "tps_ms", e->tps_ms, err) < 0 ||
 		    h5_attr_write_f64(tout.file, "batch_us_per_sample", e->batch_us, err) < 0 ||
-		    h5_commit(&tout, err) < 0) {
+		    h5_stage(&tout, err) < 0 || h5_stage(&out, err) < 0) {
 			h5_abort(&tout);
+			h5_abort(&out);
+			return -1;
+		}
+		/* both are complete on disk: only the renames are left */
+		if (h5_commit(&tout, err) < 0) {
 			h5_abort(&out);
 			return -1;
 		}

@@ -17,16 +17,33 @@
 
 #include "err.h"
 
+/* the core driver's buffer, handed over when the file is closed */
+struct h5_image {
+	void *buf;
+	size_t size;
+};
+
+/* Not to be copied between h5_create and h5_commit/h5_abort: HDF5 holds a
+ * pointer to its image member. */
 struct h5_out {
-	hid_t file;
+	hid_t file;      /* the file being built, in memory */
+	struct h5_image image;
+	int fd;          /* the temporary file, until staged */
+	int staged;      /* the temporary file is complete */
 	char path[4096]; /* final path */
 	char tmp[4200];  /* where it is written until committed */
 };
 
-/* Creates PATH.tmp.PID for writing and stamps `format` and `format_version`
- * attributes on its root group. */
+/* Creates PATH.tmp.PID (empty) and an HDF5 file in memory named PATH, in the
+ * HDF5 1.10 format (checksummed metadata), and stamps `format` and
+ * `format_version` attributes on its root group. */
 int h5_create(struct h5_out *out, const char *path, const char *format, int version, char *err);
-/* Flushes, closes, fsyncs and renames the file into place. */
+/* Writes the file's image to the temporary file and fsyncs it (a full disk
+ * is reported here, naming PATH, and the temporary file removed); the file
+ * can no longer be changed. For outputs that must land together: stage each,
+ * then commit each. */
+int h5_stage(struct h5_out *out, char *err);
+/* Stages the file (if not yet) and renames it into place. */
 int h5_commit(struct h5_out *out, char *err);
 /* Closes and removes the temporary file (after an error); accepts a never
  * opened or already committed out. */
@@ -36,6 +53,8 @@ void h5_abort(struct h5_out *out);
  * `format` and `format_version` equals `version`. */
 int h5_open(const char *path, const char *format, int version, hid_t *file, char *err);
 void h5_close(hid_t file);
+/* The `format` attribute of the modlat file at path (malloc'd: caller frees). */
+int h5_read_format(const char *path, char **format, char *err);
 
 /* Creates a group (no timestamps). */
 int h5_group(hid_t loc, const char *name, hid_t *group, char *err);
@@ -78,7 +97,12 @@ int h5_read_u8(hid_t loc, const char *name, int rank, size_t *dims, uint8_t **da
 int h5_read_strings(hid_t loc, const char *name, size_t *n, char ***strs, char *err);
 void h5_strings_free(size_t n, char **strs);
 
-/* Silences HDF5's own error stack printing (call once at start-up). */
+/* For commands, once at start-up (never the C API): silences HDF5's own
+ * error printing, and bounds the time a file takes to read, from h5_open to
+ * h5_close, to $MODLAT_READ_TIMEOUT seconds (default 60): past it, the
+ * process prints "PROG: PATH: reading did not finish in N s (damaged
+ * file?)" on stderr and exits 1 (SIGALRM). HDF5 can loop forever on a
+ * damaged global heap, which only files of earlier modlat versions have. */
 void h5_quiet(void);
 
 #endif

@@ -424,6 +424,8 @@ static herr_t read_param(hid_t g, const char *name, const H5L_info_t *info, void
 	sp = H5Dget_space(ds);
 	rank = H5Sget_simple_extent_ndims(sp);
 	H5Sclose(sp);
+	if (rank != 1)
+		rank = 2; /* anything else is refused (naming its rank) by the read */
 	if (H5Tget_class(t) == H5T_INTEGER) {
 		rc = h5_read_i64(g, name, rank, dims, (int64_t **)&data, c->err);
 		if (rc == 0)
@@ -441,7 +443,13 @@ static herr_t read_param(hid_t g, const char *name, const H5L_info_t *info, void
 	c->failed = 1;
 	return -1;
 bad:
-	err_set(c->err, "cannot read parameter '%s'", name);
+	{
+		char path[1024];
+
+		if (H5Fget_name(g, path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "(hdf5 file)");
+		err_set(c->err, "%s: cannot read parameter '%s' (damaged file?)", path, name);
+	}
 	c->failed = 1;
 	return -1;
 }
@@ -541,9 +549,13 @@ int model_read(struct model *m, const char *path, char *err)
 	}
 	if (read_ranges(m, f, path, err) < 0)
 		goto fail;
-	if (h5_open_group(f, "params", &g, err) < 0 ||
-	    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, read_param, &rc) < 0 || rc.failed)
+	if (h5_open_group(f, "params", &g, err) < 0)
 		goto fail;
+	if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, read_param, &rc) < 0 || rc.failed) {
+		if (!rc.failed)
+			err_set(err, "%s: cannot list the parameters in '/params' (damaged file?)", path);
+		goto fail;
+	}
 	if (m->ops->load(&ps, &m->rm, err) < 0) {
 		err_prefix(err, path);
 		goto fail;

@@ -234,22 +234,7 @@ out:
 /* The file's `format` attribute (caller frees), after the usual checks. */
 static int file_format(const char *path, char **fmt, char *err)
 {
-	hid_t f;
-	int rc;
-
-	if (access(path, R_OK) < 0)
-		return err_set(err, "%s: %s", path, strerror(errno));
-	if (H5Fis_hdf5(path) <= 0)
-		return err_set(err, "%s: not an hdf5 file (or truncated), expected a modlat model or "
-			       "selection", path);
-	f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-	if (f < 0)
-		return err_set(err, "%s: cannot open as hdf5 (truncated or damaged?)", path);
-	rc = h5_attr_exists(f, "format") ? h5_attr_read_str(f, "format", fmt, err)
-					 : err_set(err, "%s: no 'format' attribute, expected a modlat "
-						   "model or selection", path);
-	H5Fclose(f);
-	return rc;
+	return h5_read_format(path, fmt, err);
 }
 
 static int live_init(struct modlat_predictor *p, char *err)
