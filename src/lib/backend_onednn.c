@@ -59,7 +59,8 @@ struct buf_cache {
 };
 
 struct onednn_ctx {
-	struct buf_cache cache;
+	struct buf_cache cache; /* every buffer; fill_once: the clean ones */
+	struct buf_cache dirty; /* fill_once: the buffers the runs wrote */
 	dnnl_engine_t engine;
 	dnnl_stream_t stream;
 	int threads;
@@ -147,6 +148,16 @@ static const char *onednn_version(void)
 static void cache_put(struct buf_cache *c, void *p, size_t size, int clean);
 static void cache_release(struct buf_cache *c);
 
+/* The cache for buffers of this cleanness. In fill_once mode clean and
+ * dirty buffers are kept apart, so that outputs (which are often the largest
+ * tensors) never take the large clean buffers the next inputs need: each
+ * pool soon holds the largest buffers of its kind, and a sample rarely
+ * fills or maps anything. */
+static struct buf_cache *pool(struct onednn_ctx *ctx, int clean)
+{
+	return ctx->fill_once && !clean ? &ctx->dirty : &ctx->cache;
+}
+
 static void onednn_close(void *vctx)
 {
 	struct onednn_ctx *ctx = vctx;
@@ -158,6 +169,7 @@ static void onednn_close(void *vctx)
 	if (ctx->engine)
 		dnnl_engine_destroy(ctx->engine);
 	cache_release(&ctx->cache);
+	cache_release(&ctx->dirty);
 	free(ctx);
 }
 
@@ -205,7 +217,8 @@ static void onednn_release(void *vin)
 		dnnl_primitive_destroy(in->dst_reorder);
 	for (i = 0; i < in->nmems; i++) {
 		dnnl_memory_destroy(in->mems[i]);
-		cache_put(&in->ctx->cache, in->bufs[i], in->buf_size[i], in->buf_clean[i]);
+		cache_put(pool(in->ctx, in->buf_clean[i]), in->bufs[i], in->buf_size[i],
+			  in->buf_clean[i]);
 	}
 	free(in);
 }
@@ -332,7 +345,7 @@ static int mem_new_ex(struct onednn_inst *in, const dnnl_memory_desc_t *md, cons
 			       label, in->bytes / 1073741824.0, what, phys_bytes() / 1073741824.0);
 	if (!size)
 		size = 64;
-	p = cache_get(&in->ctx->cache, size, use != MEM_OUTPUT, &got, &was_clean);
+	p = cache_get(pool(in->ctx, use != MEM_OUTPUT), size, use != MEM_OUTPUT, &got, &was_clean);
 	if (p) {
 		if (use == MEM_ZEROED && once && !was_clean)
 			fill_tiled(p, size / sizeof(float), in->ctx->seed, 0, -1.0, 1.0);
@@ -350,7 +363,7 @@ static int mem_new_ex(struct onednn_inst *in, const dnnl_memory_desc_t *md, cons
 	}
 	if (check(label, dnnl_memory_create(mem, md, in->ctx->engine, p), "dnnl_memory_create",
 		  what, err)) {
-		cache_put(&in->ctx->cache, p, got, 0);
+		cache_put(pool(in->ctx, was_clean), p, got, was_clean);
 		return -1;
 	}
 	if (clean)

@@ -340,10 +340,12 @@ static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms
 
 /* Measures one sample into rec: M and U before it, the module built, the
  * warm-up runs, then `runs` timed runs. The first execution calibrates: one
- * that lasts min_run_ms or more is the first timed run; a faster module is
- * timed again over a tenth of min_run_ms, and each timed run then loops it
- * ceil(min_run_ms / that time) times and records the time per execution.
- * What the timed runs met is recorded beside them. */
+ * that lasts min_run_ms or more is the first timed run; for a faster module
+ * the first timed run loops it ceil(min_run_ms / first) times (the first
+ * execution is cold and slow, so this run lasts at least min_run_ms), and
+ * each other timed run loops it ceil(min_run_ms / the first run's time per
+ * execution) times; every run records the time per execution. What the
+ * timed runs met is recorded beside them. */
 static int measure_one(struct bench_run *br, const struct module_shape *sh,
 		       struct journal_record *rec, char *err)
 {
@@ -385,18 +387,20 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	if (first >= bs->min_run_ms) {
 		rec->runs_ms[k++] = first; /* long enough: the first run counts */
 	} else {
-		/* a first execution runs cold (up to 7x slower for tiny modules):
-		 * estimate from a tenth of a run's worth of executions instead */
-		double per = first > 1e-6 ? first : 1e-6, l = ceil(0.1 * bs->min_run_ms / per);
-		int64_t k2 = l > 1e6 ? 1000000 : (int64_t)l;
+		/* the first execution runs cold (up to 7x slower for tiny modules),
+		 * so the first run, sized from it, lasts at least min_run_ms and
+		 * sizes the loops of the others; only the first execution is not
+		 * a timed run */
+		double l = ceil(bs->min_run_ms / (first > 1e-6 ? first : 1e-6));
 
-		if (k2 > 1 && timed_run(br, inst, k2, &per, &busy, err) < 0)
-			goto fail;
-		l = ceil(bs->min_run_ms / (per > 1e-6 ? per : 1e-6));
-		loops = l > 1e7 ? 10000000 : (int64_t)l;
-		/* the calibration is overhead, not timed */
 		t->warmup_s += now_s() - tt;
 		tt = now_s();
+		if (timed_run(br, inst, l > 1e7 ? 10000000 : (int64_t)l, &rec->runs_ms[k], &busy,
+			      err) < 0)
+			goto fail;
+		l = ceil(bs->min_run_ms / (rec->runs_ms[k] > 1e-6 ? rec->runs_ms[k] : 1e-6));
+		loops = l > 1e7 ? 10000000 : (int64_t)l;
+		k++;
 	}
 	for (; k < bs->runs; k++)
 		if (timed_run(br, inst, loops, &rec->runs_ms[k], &busy, err) < 0)
@@ -411,7 +415,7 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	rec->util_during = sp.util;
 	rec->steal_during = sp.steal;
 	rec->delay_during = sp.delay;
-	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + 1 + (loops > 1))) : 0;
+	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + 1)) : 0;
 	rec->total_s = now_s() - t0;
 	rec->at_s = epoch_s();
 	if (br->guard && (sp.delay > bs->contention || sp.steal * br->ss.ncpu > bs->quiet))
