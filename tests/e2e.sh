@@ -339,7 +339,8 @@ bin/gen -q -e "$X" conv -o "$T/r.gen.h5"
 bin/bench -q -e "$X" "$T/r.gen.h5" -o "$T/r.h5" &
 pid=$!
 # wait until some samples are journaled, then pull the plug
-for _ in $(seq 200); do
+# (up to a minute: a bench may first wait for quiet)
+for _ in $(seq 1200); do
 	[ -f "$T/r.h5.journal" ] && [ "$(stat -c %s "$T/r.h5.journal")" -gt 4000 ] && break
 	sleep 0.05
 done
