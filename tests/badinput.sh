@@ -262,7 +262,8 @@ mkdir -p junk/static/evals && cp text.h5 junk/static/evals/conv.lr.h5
 bad "tables: a text file among the evaluations" "conv\.lr\.h5" "$BIN/tables" -q -e x -r "$REPO/paper/reference" -o "$O/tab" junk
 cp ev.h5 ev2.h5 && cp ev.tps.h5 ev2.tps.h5
 bad "select: the same module twice" "ev2?\.h5" "$BIN/select" -q -o "$O/s.h5" ev.h5 ev2.h5
-bad "split-config: no output folder" "$O/none" "$BIN/split-config" exp.ini -o "$O/none/x/y"
+: >"$T/afile"
+bad "split-config: output under a file" "$T/afile/x: Not a directory" "$BIN/split-config" exp.ini -o "$T/afile/x"
 
 echo "badinput: selections (predict)"
 printf '[experiment]\nseed = 7\n[medn]\nepochs = 3\n' >fast.ini
