@@ -253,9 +253,16 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop
 rm_base = $(firstword $(subst -, ,$(1)))
 rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
-	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)
+	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)$(if \
+	$(filter %-run,$(1)),--features run-state,)$(if $(filter %-both,$(1)),--features both,)
+# the ablation's variants that see the state during the timed runs: no
+# predictor knows it at query time, so selection never gets them; only in
+# the dynamic environment (in the static one the quiet guard holds that
+# state near zero by construction)
+ABLATION_ONLY := medn-run medn-both
+env_variants = $(RM_VARIANTS) $(if $(filter dynamic,$(1)),$(ABLATION_ONLY))
 
-MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(D)/$(e)/models/$(m).$(v).h5)))
+MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(D)/$(e)/models/$(m).$(v).h5)))
 EVALS := $(subst /models/,/evals/,$(MODELS))
 
 # Fits and evaluations may run on a cluster: $(SRUN) prefixes them. They
@@ -266,20 +273,20 @@ $(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,
 $(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
 	$(SRUN) $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
 endef
-$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(eval $(call model_rule,$(e),$(m),$(v))))))
+$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
 
 # ---- selection, ablation, tables -----------------------------------------
 TAB := $(TABDIR)/$(EXP)
-ABLATION_VARIANTS := medn medn-d medn-xi medn-xm medn-r
+ABLATION_VARIANTS = medn medn-d medn-xi medn-xm medn-r $(if $(filter dynamic,$(1)),$(ABLATION_ONLY))
 env_evals = $(foreach m,$(EXP_MODULES),$(foreach v,$(2),$(D)/$(1)/evals/$(m).$(v).h5))
 env_tps = $(patsubst %.h5,%.tps.h5,$(call env_evals,$(1),$(2)))
 env_datasets = $(patsubst %,$(D)/$(1)/%.h5,$(EXP_MODULES))
 define report_rule
 $(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) $(B)/select | $(TAB)
 	$(B)/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
-$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(ABLATION_VARIANTS)) $(call env_datasets,$(1)) $(B)/ablate | $(TAB)
-	$(B)/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(ABLATION_VARIANTS))
+$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(call ABLATION_VARIANTS,$(1))) $(call env_datasets,$(1)) $(B)/ablate | $(TAB)
+	$(B)/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(call ABLATION_VARIANTS,$(1)))
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
 SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)

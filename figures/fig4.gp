@@ -1,5 +1,6 @@
 # fig4.gp: the paper's Fig. 4 -- MEDN ablation: P10, P20 and R-squared of
-# MEDN, MEDN-D, MEDN-XI, MEDN-XM and MEDN-R, averaged over modules
+# MEDN, MEDN-D, MEDN-XI, MEDN-XM and MEDN-R (and MEDN-RUN and MEDN-BOTH
+# where the ablation has them), averaged over modules
 # (grouped bars, one group per variant).
 #
 #   gnuplot -e "in='paper/tables/EXP/ablation.static.csv'; out='figures/EXP/fig4.static.png'; env='static'" figures/fig4.gp

@@ -69,5 +69,6 @@ c_band    = "#d9f0d3"
 # Upper-case RM names (gnuplot has no toupper): the ones modlat fits, else as given.
 rm_label(s) = (s eq "medn") ? "MEDN" : (s eq "medn-d") ? "MEDN-D" : \
               (s eq "medn-xi") ? "MEDN-XI" : (s eq "medn-xm") ? "MEDN-XM" : \
-              (s eq "medn-r") ? "MEDN-R" : (s eq "lr") ? "LR" : (s eq "rf") ? "RF" : \
+              (s eq "medn-r") ? "MEDN-R" : (s eq "medn-run") ? "MEDN-RUN" : \
+              (s eq "medn-both") ? "MEDN-BOTH" : (s eq "lr") ? "LR" : (s eq "rf") ? "RF" : \
               (s eq "mlp") ? "MLP" : (s eq "lop") ? "LOP" : s

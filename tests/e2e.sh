@@ -58,7 +58,7 @@ echo "e2e: make -n and make -q change nothing on disk"
 # every command out of date (as after editing a comment in util.c) and a
 # settings edit: a dry run must neither link, nor write fragments, nor run
 touch build/release/lib/util.o
-printf '\n[maxpool]\ncount = 20\n' >>"$T/experiments/smoke/experiment.ini"
+printf '\n[maxpool]\ncount = 26\n' >>"$T/experiments/smoke/experiment.ini"
 listing() { find bin build "$T/data" "$T/experiments" -printf '%p %s %T@ %m\n' 2>/dev/null | sort; }
 before=$(listing)
 "${M[@]}" -n datasets >/dev/null 2>&1
@@ -78,8 +78,8 @@ else
 	no "maxpool's count reruns its gen and both benches only"; echo "$plan"
 fi
 out=$("${M[@]}" datasets 2>&1)
-[ "$(dims "$D/static/maxpool.h5" latency_ms)" = 20 ] && ok "maxpool remeasured with 20 samples" ||
-	no "maxpool remeasured with 20 samples"
+[ "$(dims "$D/static/maxpool.h5" latency_ms)" = 26 ] && ok "maxpool remeasured with 26 samples" ||
+	no "maxpool remeasured with 26 samples"
 [ "$(grep -cE '^bin/(gen|bench) ' <<<"$out")" = 3 ] &&
 	ok "relinked commands (util.o newer) re-measure nothing else" ||
 	{ no "relinked commands re-measure nothing else"; grep -E '^bin/' <<<"$out" | cut -c1-100; }
@@ -95,9 +95,9 @@ echo "e2e: every regression model fits and evaluates"
 start=$(date +%s)
 if "${M[@]}" evals >"$T/make2.log" 2>&1; then ok "make evals EXP=smoke"; else
 	no "make evals EXP=smoke"; tail -5 "$T/make2.log"; fi
-echo "  (9 variants x 9 modules x 2 environments: $(($(date +%s) - start)) s)"
+echo "  (9 variants x 9 modules x 2 environments, 2 more dynamic: $(($(date +%s) - start)) s)"
 n=$(ls "$D"/*/models/*.h5 2>/dev/null | wc -l)
-[ "$n" = 162 ] && ok "162 models" || no "162 models (found $n)"
+[ "$n" = 180 ] && ok "180 models" || no "180 models (found $n)"
 good=1
 for f in "$D"/static/evals/conv.*.h5; do
 	case $f in *.tps.h5) continue ;; esac
@@ -129,6 +129,10 @@ grep -q '^| Repeatability ceiling | Acc' "$t5" && grep -q '^| Single-run noise  
 	grep -q 'Contention' "$t5" && grep -Eq '^\| RM +\| Metric +\| conv( †)? +\| conv-relu' "$t5" &&
 	ok "Table 5: ceiling, single-run noise, contention, modules in the paper's order" ||
 	no "Table 5: ceiling, single-run noise, contention, modules in the paper's order"
+[ "$(cut -d, -f1 "$T/tables/smoke/ablation.dynamic.csv" | tr '\n' ' ')" = "variant medn medn-d medn-xi medn-xm medn-r medn-run medn-both " ] &&
+	[ "$(grep -c . "$T/tables/smoke/ablation.static.csv")" = 6 ] &&
+	ok "the dynamic ablation has MEDN-RUN and MEDN-BOTH (the state during the runs), the static one not" ||
+	no "the ablation's run-state variants ($(cut -d, -f1 "$T/tables/smoke/ablation.dynamic.csv" | tr '\n' ' '))"
 out=$(DATA=$T/data scripts/benchmark.sh --datasets smoke 2>&1)
 [ "$(grep -cE '^(static|dynamic)/[a-z-]+\.h5 .*(PASS|FAIL)' <<<"$out")" = 18 ] &&
 	ok "make benchmark's dataset report: 18 datasets, overhead PASS/FAIL" ||
@@ -185,11 +189,11 @@ printf '\n[medn.conv]\nweight = 50\n' >>"$T/experiments/smoke/experiment.ini"
 # a real run (make -n cannot see that the grouped evaluation rules it would
 # run once feed the ablation too): make echoes each recipe it runs
 plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
-if [ "$(grep -c . <<<"$plan")" = 25 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 10 ] &&
-	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 10 ] &&
+if [ "$(grep -c . <<<"$plan")" = 29 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 12 ] &&
+	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 12 ] &&
 	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/ablate' <<<"$plan")" = 2 ] &&
 	[ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
-	ok "conv's MEDN weight reruns conv's 5 MEDN variants x 2 environments, selection, ablation, tables only"
+	ok "conv's MEDN weight reruns conv's 5 MEDN variants static and 7 dynamic, selection, ablation, tables only"
 else
 	no "conv's MEDN weight reruns only what it touches"; echo "$plan" | cut -c1-120 | head -30
 fi
@@ -203,9 +207,9 @@ printf '\n[maxpool]\nhw = 32,28,14\n' >>"$T/experiments/smoke/experiment.ini"
 plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
 others=$(grep -E '^bin/(gen|bench|fit|evaluate)' <<<"$plan" | grep -v maxpool || true)
 if [ -z "$others" ] && [ "$(grep -c '^bin/gen' <<<"$plan")" = 1 ] && [ "$(grep -c '^bin/bench' <<<"$plan")" = 2 ] &&
-	[ "$(grep -c '^bin/fit' <<<"$plan")" = 18 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 18 ] &&
+	[ "$(grep -c '^bin/fit' <<<"$plan")" = 20 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 20 ] &&
 	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
-	ok "maxpool's input sizes rerun its gen, 2 benches, 18 fits and evaluations, and the tables only"
+	ok "maxpool's input sizes rerun its gen, 2 benches, 20 fits and evaluations, and the tables only"
 else
 	no "maxpool's sampling range reruns only maxpool and the tables"; echo "$plan" | cut -c1-100 | head -40
 fi
@@ -251,7 +255,7 @@ for e in static dynamic; do
 	cmp -s <(cut -d, -f1-4,6- "$T/j1/tables/table5.$e.csv") <(cut -d, -f1-4,6- "$T/tables/smoke/table5.$e.csv") ||
 		{ same=0; echo "    differs: table5.$e.csv"; }
 done
-[ $same = 1 ] && [ $n = 324 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
+[ $same = 1 ] && [ $n = 360 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
 	no "make -j2 gives the bytes of make -j1 ($n files compared)"
 
 "${M[@]}" evals >/dev/null 2>&1

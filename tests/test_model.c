@@ -123,6 +123,63 @@ static void test_feature_sets(void)
 	dataset_release(&ds);
 }
 
+/* The state during the timed runs: columns of kind "run-state" appended in
+ * memory, used only by the run-state and both sets; nothing without
+ * protocol 2's arrays. */
+static void test_run_state_sets(void)
+{
+	static const struct {
+		enum feature_set fs;
+		size_t d;
+	} cases[] = { { FEATURES_ALL, 9 },      { FEATURES_NO_INFERABLE, 5 },
+		      { FEATURES_NO_MEASURABLE, 7 }, { FEATURES_SAMPLING, 3 },
+		      { FEATURES_RUN_STATE, 11 },    { FEATURES_BOTH, 13 } };
+	struct rm_settings s;
+	struct dataset ds;
+	struct model m;
+	enum feature_set fs;
+	char err[ERR_LEN];
+	size_t k, i, d0, during;
+
+	synth(&ds, "linear");
+	settings(&s, "lr");
+	d0 = ds.d;
+	/* no protocol-2 arrays: nothing to add */
+	CU_ASSERT_EQUAL(dataset_add_run_state(&ds, err), 0);
+	CU_ASSERT_EQUAL(ds.d, d0);
+	CU_ASSERT_EQUAL_FATAL(dataset_init_protocol(&ds, 1, 0, err), 0);
+	for (i = 0; i < ds.n; i++) {
+		ds.util_during[i] = (double)(i % 7) / 10;
+		ds.steal_during[i] = (double)(i % 3) / 100;
+		ds.delay_during[i] = (double)(i % 5) / 20;
+		ds.load_during[i] = (double)(i % 2);
+	}
+	CU_ASSERT_EQUAL_FATAL(dataset_add_run_state(&ds, err), 0);
+	CU_ASSERT_EQUAL_FATAL(ds.d, d0 + 4);
+	CU_ASSERT_STRING_EQUAL(ds.names[d0], "util_during");
+	CU_ASSERT_STRING_EQUAL(ds.names[d0 + 3], "load_during");
+	CU_ASSERT_STRING_EQUAL(ds.kinds[d0 + 1], "run-state");
+	for (i = 0; i < ds.n; i++) {
+		CU_ASSERT_EQUAL(ds.features[i * ds.d + d0], ds.util_during[i]);
+		CU_ASSERT_EQUAL(ds.features[i * ds.d + d0 + 2], ds.delay_during[i]);
+	}
+	/* a second call adds nothing */
+	CU_ASSERT_EQUAL(dataset_add_run_state(&ds, err), 0);
+	CU_ASSERT_EQUAL(ds.d, d0 + 4);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		CU_ASSERT_EQUAL(feature_set_from_name(feature_set_name(cases[k].fs), &fs), 0);
+		CU_ASSERT_EQUAL(fs, cases[k].fs);
+		CU_ASSERT_EQUAL_FATAL(model_fit(&m, &ds, "lr", cases[k].fs, &s, err), 0);
+		CU_ASSERT_EQUAL(m.d, cases[k].d);
+		for (i = 0, during = 0; i < m.d; i++)
+			during += strstr(m.names[i], "_during") != NULL;
+		CU_ASSERT_EQUAL(during, cases[k].fs >= FEATURES_RUN_STATE ? 4 : 0);
+		model_release(&m);
+	}
+	CU_ASSERT_EQUAL(feature_set_from_name("run_state", &fs), -1);
+	dataset_release(&ds);
+}
+
 static void test_scaler_uses_train_only(void)
 {
 	struct rm_settings s;
@@ -652,6 +709,7 @@ static void test_refuse_at_load(void)
 }
 
 UNIT_SUITE("model", UNIT_TEST(test_medn_weight_setting), UNIT_TEST(test_feature_sets),
+	   UNIT_TEST(test_run_state_sets),
 	   UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
 	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors),

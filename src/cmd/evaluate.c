@@ -70,7 +70,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "evaluate: %s\n", err);
 		return 1;
 	}
-	if (dataset_read(&ds, argv[optind + 1], DATASET_FORMAT, DATASET_VERSION, err) < 0) {
+	if (dataset_read(&ds, argv[optind + 1], DATASET_FORMAT, DATASET_VERSION, err) < 0 ||
+	    dataset_add_run_state(&ds, err) < 0) {
 		fprintf(stderr, "evaluate: %s\n", err);
 		model_release(&m);
 		return 1;

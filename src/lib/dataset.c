@@ -99,6 +99,47 @@ int dataset_feature(const struct dataset *ds, const char *name)
 	return -1;
 }
 
+int dataset_add_run_state(struct dataset *ds, char *err)
+{
+	const char *names[] = { "util_during", "steal_during", "delay_during", "load_during" };
+	const double *cols[] = { ds->util_during, ds->steal_during, ds->delay_during,
+				 ds->load_during };
+	size_t k = ds->load_during ? 4 : 3, d = ds->d + k, i, j;
+	double *x;
+	char **nm, **kd;
+
+	if (!ds->util_during || dataset_feature(ds, names[0]) >= 0)
+		return 0;
+	x = xcalloc(ds->n * d, sizeof(double), err);
+	nm = xcalloc(d, sizeof(char *), err);
+	kd = xcalloc(d, sizeof(char *), err);
+	if (!x || !nm || !kd) {
+		free(x);
+		free(nm);
+		free(kd);
+		return -1;
+	}
+	for (i = 0; i < ds->n; i++) {
+		memcpy(x + i * d, ds->features + i * ds->d, ds->d * sizeof(double));
+		for (j = 0; j < k; j++)
+			x[i * d + ds->d + j] = cols[j][i];
+	}
+	memcpy(nm, ds->names, ds->d * sizeof(char *));
+	memcpy(kd, ds->kinds, ds->d * sizeof(char *));
+	free(ds->features);
+	free(ds->names);
+	free(ds->kinds);
+	ds->features = x;
+	ds->names = nm;
+	ds->kinds = kd;
+	j = ds->d;
+	ds->d = d;
+	for (; j < d; j++)
+		if (dataset_set_feature(ds, j, names[j - (d - k)], "run-state", err) < 0)
+			return -1;
+	return 0;
+}
+
 int dataset_write(const struct dataset *ds, const char *path, const char *format, int version,
 		  char *err)
 {

@@ -77,6 +77,13 @@ int dataset_set_feature(struct dataset *ds, size_t j, const char *name, const ch
 /* Index of the feature called name, or -1. */
 int dataset_feature(const struct dataset *ds, const char *name);
 
+/* Appends the state the timed runs met (protocol 2's util_during,
+ * steal_during, delay_during and, in the dynamic environment, load_during) as
+ * feature columns of kind "run-state", in memory only, so that a model can
+ * be fitted and evaluated on them (the MEDN-RUN and MEDN-BOTH ablations).
+ * Does nothing to a dataset without them or that has them already. */
+int dataset_add_run_state(struct dataset *ds, char *err);
+
 /* Writes atomically (temporary file, then rename). */
 int dataset_write(const struct dataset *ds, const char *path, const char *format, int version,
 		  char *err);

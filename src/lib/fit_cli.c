@@ -21,7 +21,9 @@ static void usage(const char *rm, FILE *f)
 		"Settings: the paper's for the dataset's module, then the experiment's\n"
 		"[%s] and [%s.MODULE] sections.\n\n"
 		"  -e, --experiment PATH  experiment folder or INI file (required)\n"
-		"  -f, --features SET     all | no-inferable | no-measurable | sampling (all)\n"
+		"  -f, --features SET     all | no-inferable | no-measurable | sampling |\n"
+		"                         run-state | both (all; the last two add the state\n"
+		"                         during the timed runs, for the ablation)\n"
 		"%s"
 		"  -o, --output PATH      output model (required)\n"
 		"  -q, --quiet            no progress on stderr\n"
@@ -34,7 +36,7 @@ static void usage(const char *rm, FILE *f)
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */
 static void variant_name(const char *rm, int direct, enum feature_set fs, char *buf, size_t len)
 {
-	static const char *const suffix[] = { "", "-xi", "-xm", "-r" };
+	static const char *const suffix[FEATURE_SET_COUNT] = { "", "-xi", "-xm", "-r", "-run", "-both" };
 
 	snprintf(buf, len, "%s%s%s", rm, direct ? "-d" : "", suffix[fs]);
 }
@@ -89,7 +91,7 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 			if (feature_set_from_name(optarg, &fs) < 0) {
 				fprintf(stderr,
 					"fit-%s: unknown feature set '%s', expected all, no-inferable, "
-					"no-measurable or sampling\n",
+					"no-measurable, sampling, run-state or both\n",
 					rm, optarg);
 				return 2;
 			}
@@ -127,10 +129,17 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		return 1;
 	}
 	if (dataset_read(&ds, data_path, DATASET_FORMAT, DATASET_VERSION, err) < 0 ||
-	    file_checksum(data_path, sum, err) < 0) {
+	    file_checksum(data_path, sum, err) < 0 || dataset_add_run_state(&ds, err) < 0) {
 		fprintf(stderr, "fit-%s: %s\n", rm, err);
 		experiment_release(&x);
 		return 1;
+	}
+	if ((fs == FEATURES_RUN_STATE || fs == FEATURES_BOTH) && !ds.util_during) {
+		fprintf(stderr,
+			"fit-%s: %s: feature set '%s' needs the state during the timed runs, "
+			"which only measurement protocol 2 records\n",
+			rm, data_path, feature_set_name(fs));
+		goto out;
 	}
 	mname = attrs_str(&ds.attrs, "module");
 	if (!mname || module_from_name(mname, &mod) < 0) {

@@ -8,7 +8,8 @@
 #include "h5io.h"
 #include "param_set.h"
 
-static const char *const fs_names[] = { "all", "no-inferable", "no-measurable", "sampling" };
+static const char *const fs_names[FEATURE_SET_COUNT] = { "all",      "no-inferable", "no-measurable",
+							  "sampling", "run-state",    "both" };
 /* LOP's inputs: ACTS, INP, FLOPs */
 static const char *const lop_inputs[] = { "out_size", "data_size", "flops" };
 
@@ -16,7 +17,7 @@ int feature_set_from_name(const char *name, enum feature_set *fs)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < FEATURE_SET_COUNT; i++)
 		if (!strcmp(name, fs_names[i])) {
 			*fs = (enum feature_set)i;
 			return 0;
@@ -26,16 +27,21 @@ int feature_set_from_name(const char *name, enum feature_set *fs)
 
 const char *feature_set_name(enum feature_set fs)
 {
-	return (unsigned)fs < 4 ? fs_names[fs] : "?";
+	return (unsigned)fs < FEATURE_SET_COUNT ? fs_names[fs] : "?";
 }
 
 static int in_set(const char *kind, enum feature_set fs)
 {
+	int sampling = !strcmp(kind, "sampling"), inferable = !strcmp(kind, "inferable");
+	int measurable = !strcmp(kind, "measurable"), run = !strcmp(kind, "run-state");
+
 	switch (fs) {
-	case FEATURES_NO_INFERABLE: return strcmp(kind, "inferable") != 0;
-	case FEATURES_NO_MEASURABLE: return strcmp(kind, "measurable") != 0;
-	case FEATURES_SAMPLING: return !strcmp(kind, "sampling");
-	default: return 1;
+	case FEATURES_NO_INFERABLE: return sampling || measurable;
+	case FEATURES_NO_MEASURABLE: return sampling || inferable;
+	case FEATURES_SAMPLING: return sampling;
+	case FEATURES_RUN_STATE: return sampling || inferable || run;
+	case FEATURES_BOTH: return 1;
+	default: return !run;
 	}
 }
 

@@ -65,7 +65,10 @@ enum feature_set {
 	FEATURES_NO_INFERABLE,  /* MEDN-XI */
 	FEATURES_NO_MEASURABLE, /* MEDN-XM */
 	FEATURES_SAMPLING,      /* MEDN-R */
+	FEATURES_RUN_STATE,     /* MEDN-RUN: the state during the timed runs instead of before */
+	FEATURES_BOTH,          /* MEDN-BOTH: the state before and during the timed runs */
 };
+#define FEATURE_SET_COUNT 6
 
 struct model {
 	const struct rm_ops *ops;
@@ -79,7 +82,10 @@ struct model {
 	struct attrs attrs;
 };
 
-/* "all", "no-inferable", "no-measurable", "sampling"; -1 when unknown. */
+/* "all", "no-inferable", "no-measurable", "sampling", "run-state", "both";
+ * -1 when unknown. The state during the timed runs (dataset_add_run_state's
+ * columns, kind "run-state") is in the last two sets only: a predictor
+ * cannot know it at query time, so it serves the ablation, not selection. */
 int feature_set_from_name(const char *name, enum feature_set *fs);
 const char *feature_set_name(enum feature_set fs);
 

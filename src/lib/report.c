@@ -15,8 +15,9 @@
 #include "select.h"
 #include "util.h"
 
-#define NVAR 5
-static const char *const variants[NVAR] = { "medn", "medn-d", "medn-xi", "medn-xm", "medn-r" };
+#define NVAR 7
+static const char *const variants[NVAR] = { "medn",    "medn-d",   "medn-xi",  "medn-xm",
+					    "medn-r",  "medn-run", "medn-both" };
 
 #define NENV 2
 static const char *const env_names[NENV] = { "static", "dynamic" };
@@ -697,8 +698,9 @@ static int build(const struct select_eval *e, size_t n, const char **mods, size_
 	}
 	if (!m)
 		return err_set(err, "no evaluation of MEDN or its ablation variants (%s, %s, %s, "
-				    "%s, %s) among the inputs",
-			       variants[0], variants[1], variants[2], variants[3], variants[4]);
+				    "%s, %s, %s, %s) among the inputs",
+			       variants[0], variants[1], variants[2], variants[3], variants[4],
+			       variants[5], variants[6]);
 	qsort(mods, m, sizeof(char *), by_module);
 	for (i = 0; i < n; i++) {
 		if ((k = variant_index(e[i].variant)) < 0)
@@ -749,9 +751,17 @@ int report_ablation(const struct select_eval *e, size_t n, struct table *t, char
 		 "MEDN ablation, the data of the paper's Fig. 4 (%s environment): test-split P10, "
 		 "P20 (Acc) and R² averaged over %zu modules (%s). MEDN-D: no reconstruction "
 		 "decoder; MEDN-XI: no inferable parameters; MEDN-XM: no measurable parameters; "
-		 "MEDN-R: sampling parameters only. R² < -1000: predictions that blew up. "
+		 "MEDN-R: sampling parameters only%s. R² < -1000: predictions that blew up. "
 		 "%s%sSource: %s.",
-		 e[0].environment, m, list, contention, contention[0] ? " " : "", source);
+		 e[0].environment, m, list,
+		 present[5] || present[6]
+			 ? "; MEDN-RUN: the state the timed runs met (others' CPU use, steal, "
+			   "run-queue wait, the background load's busy share) instead of the state "
+			   "before them (M, U); MEDN-BOTH: both. MEDN-RUN and MEDN-BOTH know what "
+			   "no predictor can know at query time: they measure how much the state "
+			   "explains, not what a deployed model can reach"
+			 : "",
+		 contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, 4, head, csv, err) < 0)
 		goto out;
 	for (k = 0; k < NVAR; k++) {
