@@ -87,7 +87,7 @@ LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 
 # Library objects, grouped by who needs them, so that an edit relinks (and
 # reruns the outputs of) only the commands that use the edited file.
-CORE_LIB := err rng h5io attrs dataset config module util lock
+CORE_LIB := err rng h5io attrs dataset config module util lock network
 GEN_LIB := sample
 BENCH_LIB := backend backend_onednn sysstat journal load bench
 IMPORT_LIB := csv import
@@ -137,8 +137,46 @@ BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: bench/%.c $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) | $(BUILD)/bench
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
 
-$(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
+$(BUILD) $(BUILD)/lib $(BUILD)/pic $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 	mkdir -p $@
+
+# ---- libmodlat: the library, installable -----------------------------------
+# `make install PREFIX=DIR` installs include/modlat.h, libmodlat.so (only the
+# modlat_* functions exported) and libmodlat.a, the commands as modlat-NAME
+# (plain names such as import and select would shadow other programs), and
+# lib/pkgconfig/modlat.pc: `cc prog.c $$(pkg-config --cflags --libs modlat)`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SOMAJOR := 0
+LIB_SO := $(BUILD)/libmodlat.so.$(VERSION)
+LIB_A := $(BUILD)/libmodlat.a
+PIC_OBJS := $(patsubst %,$(BUILD)/pic/%.o,$(ALL_LIB))
+
+$(BUILD)/pic/%.o: src/lib/%.c | $(BUILD)/pic
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+$(LIB_SO): $(PIC_OBJS) src/lib/libmodlat.map
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libmodlat.so.$(SOMAJOR) \
+		-Wl,--version-script,src/lib/libmodlat.map $(PIC_OBJS) $(LDLIBS) -o $@
+$(LIB_A): $(call lib_objs,$(ALL_LIB))
+	rm -f $@ && ar rcs $@ $^
+.PHONY: lib install
+lib: $(LIB_SO) $(LIB_A)
+# modlat.pc's Libs carries an rpath, so a program built against a PREFIX
+# outside the loader's path runs as it is
+install: all lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/modlat.h $(DESTDIR)$(PREFIX)/include/modlat.h
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libmodlat.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmodlat.so.$(SOMAJOR)
+	ln -sf libmodlat.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libmodlat.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: modlat' 'Description: DNN module latency prediction (modlat)' \
+		'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmodlat' \
+		'Libs.private: $(strip $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread)' \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/modlat.pc
+	for c in $(COMMANDS); do install -m 755 $(BINDIR)/$$c $(DESTDIR)$(PREFIX)/bin/modlat-$$c; done
 
 -include $(wildcard $(BUILD)/*/*.d)
 
@@ -346,6 +384,8 @@ check: unit e2e protocol
 	$(MAKE) --no-print-directory unit SANITIZE=1
 	tests/badinput.sh && $(MAKE) --no-print-directory SANITIZE=1 $(patsubst bin/%,build/asan/bin/%,$(BINS)) && BIN=build/asan/bin tests/badinput.sh
 	tests/corrupt.sh
+	tests/install.sh
+	tests/networks.sh
 
 e2e: all
 	tests/e2e.sh
