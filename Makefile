@@ -89,7 +89,7 @@ LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 # reruns the outputs of) only the commands that use the edited file.
 CORE_LIB := err rng h5io attrs dataset config module util lock network
 GEN_LIB := sample
-BENCH_LIB := backend backend_onednn sysstat journal load bench
+BENCH_LIB := backend backend_onednn sysstat journal load bench netrun_onednn netbench
 IMPORT_LIB := csv import
 REPORT_LIB := select table report
 PREDICT_LIB := predictor
