@@ -93,9 +93,10 @@ BENCH_LIB := backend backend_onednn sysstat journal load bench netrun_onednn net
 IMPORT_LIB := csv import
 REPORT_LIB := select table report
 PREDICT_LIB := predictor
+NETREPORT_LIB := netreport
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
 MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB) \
-	$(PREDICT_LIB),$(ALL_LIB))
+	$(PREDICT_LIB) $(NETREPORT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 # The sanitizer build never replaces bin/: its commands go to build/asan/bin
@@ -108,11 +109,13 @@ endif
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
 BINS := $(patsubst %,$(BINDIR)/%,$(COMMANDS))
 # which library groups each command links
-# (split-config checks every RM's settings, as the fits read them)
-cmd_libs = $(CORE_LIB) $(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
+# (split-config checks every RM's settings, as the fits read them; tables
+# predicts the networks' layers)
+cmd_libs = $(CORE_LIB) $(if $(filter tables,$(1)),$(REPORT_LIB) $(MODEL_LIB) $(PREDICT_LIB) sysstat \
+	$(NETREPORT_LIB),$(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
 	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
-	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB)))))))
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB))))))))
 
 all: $(BINS)
 
