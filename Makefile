@@ -191,7 +191,7 @@ CFG := $(D)/cfg
 B := $(BINDIR)
 EXP_MODULES :=
 EXP_ENVS :=
-PIPELINE_GOALS := datasets models evals tables figures paper $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
+PIPELINE_GOALS := datasets models evals tables figures paper networks $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
 ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
 $(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
@@ -341,6 +341,48 @@ models: $(MODELS)
 evals: $(EVALS)
 tables: $(REPORT_TABLES) $(TABLES_OUT)
 
+# ---- whole networks: measured end to end, and the networks tables --------
+# Each shipped description (networks/NAME.net) at each batch of NET_BATCHES
+# is measured by bench --network into data/EXP/networks/NAME.bN.h5, with the
+# static environment's [bench] settings; `make networks` measures them all.
+# NETWORKS defaults to every shipped network for EXP=paper and to none for
+# other experiments (NETWORKS='resnet18 vgg16' picks some). With
+# DATASETS=shipped nothing is measured: the network files are those shipped in
+# SHIPDIR/EXP/networks/ (copied) or already in data/EXP/networks/, and the
+# networks tables are made when there are any.
+NETDIR ?= networks
+NETWORKS ?= $(if $(filter paper,$(EXP)),$(sort $(basename $(notdir $(wildcard $(NETDIR)/*.net)))),)
+NET_BATCHES ?= 1 8
+NET_MOD := $(firstword $(EXP_MODULES))
+NET_SRCS := src/cmd/bench.c $(foreach f,netbench netrun network,$(wildcard src/lib/$(f)*.c src/lib/$(f).h))
+NET_ALL := $(foreach n,$(NETWORKS),$(foreach b,$(NET_BATCHES),$(D)/networks/$(n).b$(b).h5))
+ifeq ($(filter static,$(EXP_ENVS)),)
+NET_ALL :=
+endif
+ifeq ($(DATASETS),measured)
+NET_FILES := $(NET_ALL)
+define net_rule
+$(D)/networks/$(1).b$(2).h5: $(NETDIR)/$(1).net $(CFG)/bench.static.$(NET_MOD).ini $(NET_SRCS) | $(B)/bench $(D)/networks
+	$(B)/bench $(QUIET_FLAG) -e $(CFG)/bench.static.$(NET_MOD).ini --network $$< --batch $(2) -o $$@
+endef
+$(foreach n,$(NETWORKS),$(foreach b,$(NET_BATCHES),$(eval $(call net_rule,$(n),$(b)))))
+else
+NET_SHIPPED := $(filter $(patsubst $(D)/%,$(SHIPDIR)/$(EXP)/%,$(NET_ALL)),$(wildcard $(SHIPDIR)/$(EXP)/networks/*.h5))
+NET_FILES := $(filter $(patsubst $(SHIPDIR)/$(EXP)/%,$(D)/%,$(NET_SHIPPED)) $(wildcard $(D)/networks/*.h5),$(NET_ALL))
+$(patsubst $(SHIPDIR)/$(EXP)/%,$(D)/%,$(NET_SHIPPED)): $(D)/%: $(SHIPDIR)/$(EXP)/% | $(D)/networks
+	cmp -s $< $@ 2>/dev/null || cp $< $@
+endif
+$(D)/networks:
+	mkdir -p $@
+NET_TABLES := $(if $(NET_FILES),$(foreach t,networks networks-rm networks-modules,$(foreach x,md csv tex,$(TAB)/$(t).$(x))),)
+ifneq ($(NET_TABLES),)
+$(NET_TABLES) &: $(NET_FILES) $(D)/static/selection.h5 $(call env_evals,static,$(RM_VARIANTS)) $(B)/tables | $(TAB)
+	$(B)/tables $(QUIET_FLAG) --exp $(EXP) --networks $(D)/static -o $(TAB) $(NET_FILES)
+endif
+.PHONY: networks
+networks: $(NET_ALL)
+tables: $(NET_TABLES)
+
 # ---- figures (gnuplot) and the paper (pdflatex) --------------------------
 FIG := $(FIGDIR)/$(EXP)
 FIG_STYLE := figures/style.gp
@@ -416,6 +458,9 @@ help:
 	@echo "  make figures        the figures (gnuplot) into figures/EXP/"
 	@echo "  make paper          paper/paper.pdf (needs pdflatex)"
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
+	@echo "  make networks       bench --network of every shipped network (networks/) at batch 1"
+	@echo "                     and 8 (NETWORKS=..., NET_BATCHES=...) into $(DATA)/EXP/networks/"
+	@echo "  make install        libmodlat, modlat.h, modlat.pc and the commands into PREFIX"
 	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset (EXP from the path)"
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"
