@@ -137,8 +137,8 @@ $(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SR
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
 
 BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
-$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) | $(BUILD)/bench
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
+$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(ALL_LIB)) | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(ALL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD) $(BUILD)/lib $(BUILD)/pic $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 	mkdir -p $@
