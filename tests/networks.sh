@@ -126,6 +126,15 @@ rc=$?
 set -e
 [ $rc -eq 1 ] && [ "$(wc -l <"$T/e")" -eq 1 ] && [ ! -e "$T/x.h5" ] || fail "bench --network on a bad file: exit $rc, '$(cat "$T/e")'"
 ok
+# a network too large for this machine is refused before anything is allocated
+printf 'input channels=3 hw=100000\nconv cout=64 kernel=3 stride=1\n' >"$T/huge.net"
+set +e
+$BIN/bench -q -e experiments/smoke --network "$T/huge.net" -o "$T/x.h5" >"$T/o" 2>"$T/e"
+rc=$?
+set -e
+[ $rc -eq 1 ] && [ "$(wc -l <"$T/e")" -eq 1 ] && grep -q "huge.net: .*GiB, more than" "$T/e" && [ ! -e "$T/x.h5" ] \
+	|| fail "bench --network on a network larger than memory: exit $rc, '$(cat "$T/e")'"
+ok
 $BIN/tables -q --exp paper --networks "$S" -o "$T/tab" "$T/tiny.b2.h5" 2>"$T/e" || fail "tables --networks: $(cat "$T/e")"
 for t in networks networks-rm networks-modules; do
 	for x in md csv tex; do [ -s "$T/tab/$t.$x" ] || fail "tables --networks left out $t.$x"; done

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "module.h"
@@ -549,6 +550,36 @@ static int build_layer(struct netrun *r, size_t i, const struct modlat_layer *y,
 	}
 }
 
+/* Refuses a network whose tensors (every layer's output, twice for a layer
+ * that writes two, and the weights) would not fit in this machine's memory:
+ * it could only swap or be killed. */
+static int too_large(const struct netrun *r, const struct modlat_layer *ly, long in_c,
+		     long in_hw, char *err)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	double phys = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+	double bytes = 4.0 * (double)r->batch * (double)in_c * (double)in_hw * (double)in_hw;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct modlat_layer *y = &ly[i];
+		double out = 4.0 * (double)r->batch * (double)y->out_c *
+			     (y->out_hw ? (double)y->out_hw * (double)y->out_hw : 1.0);
+
+		bytes += 2 * out;
+		if (y->op == MODLAT_OP_MODULE) {
+			struct module_shape sh = { (enum module_kind)y->kind, r->batch, y->cin, y->cout,
+						   y->hw, y->kernel, y->stride };
+
+			bytes += 4.0 * module_param_count(&sh);
+		}
+	}
+	if (bytes > phys)
+		return err_set(err, "%s: its tensors need %.2f GiB, more than the %.2f GiB of memory "
+			       "this machine has", r->label, bytes / 1073741824.0, phys / 1073741824.0);
+	return 0;
+}
+
 int netrun_build(const struct modlat_network *net, long batch, int threads, int fuse_relu,
 		 uint64_t seed, struct netrun **out, char *err)
 {
@@ -570,6 +601,10 @@ int netrun_build(const struct modlat_network *net, long batch, int threads, int 
 	r->seed = seed;
 	r->batch = batch;
 	set_threads(threads);
+	if (too_large(r, ly, in_c, in_hw, err) < 0) {
+		err_prefix(err, modlat_network_source(net));
+		goto fail;
+	}
 	if (!(r->layers = xcalloc(r->n ? r->n : 1, sizeof(*r->layers), err)))
 		goto fail;
 	if (ck(r->label, dnnl_engine_create(&r->engine, dnnl_cpu, 0), "dnnl_engine_create", err) ||
