@@ -87,15 +87,16 @@ LDLIBS := $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread
 
 # Library objects, grouped by who needs them, so that an edit relinks (and
 # reruns the outputs of) only the commands that use the edited file.
-CORE_LIB := err rng h5io attrs dataset config module util lock
+CORE_LIB := err rng h5io attrs dataset config module util lock network
 GEN_LIB := sample
-BENCH_LIB := backend backend_onednn sysstat journal load bench
+BENCH_LIB := backend backend_onednn sysstat journal load bench netrun_onednn netbench
 IMPORT_LIB := csv import
 REPORT_LIB := select table report
 PREDICT_LIB := predictor
+NETREPORT_LIB := netreport
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
 MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB) \
-	$(PREDICT_LIB),$(ALL_LIB))
+	$(PREDICT_LIB) $(NETREPORT_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 # The sanitizer build never replaces bin/: its commands go to build/asan/bin
@@ -108,11 +109,13 @@ endif
 COMMANDS := $(patsubst src/cmd/%.c,%,$(wildcard src/cmd/*.c))
 BINS := $(patsubst %,$(BINDIR)/%,$(COMMANDS))
 # which library groups each command links
-# (split-config checks every RM's settings, as the fits read them)
-cmd_libs = $(CORE_LIB) $(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
+# (split-config checks every RM's settings, as the fits read them; tables
+# predicts the networks' layers)
+cmd_libs = $(CORE_LIB) $(if $(filter tables,$(1)),$(REPORT_LIB) $(MODEL_LIB) $(PREDICT_LIB) sysstat \
+	$(NETREPORT_LIB),$(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
 	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
-	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB)))))))
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB))))))))
 
 all: $(BINS)
 
@@ -134,11 +137,49 @@ $(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SR
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
 
 BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
-$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) | $(BUILD)/bench
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
+$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(ALL_LIB)) | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(ALL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
 
-$(BUILD)/lib $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
+$(BUILD) $(BUILD)/lib $(BUILD)/pic $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 	mkdir -p $@
+
+# ---- libmodlat: the library, installable -----------------------------------
+# `make install PREFIX=DIR` installs include/modlat.h, libmodlat.so (only the
+# modlat_* functions exported) and libmodlat.a, the commands as modlat-NAME
+# (plain names such as import and select would shadow other programs), and
+# lib/pkgconfig/modlat.pc: `cc prog.c $$(pkg-config --cflags --libs modlat)`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SOMAJOR := 0
+LIB_SO := $(BUILD)/libmodlat.so.$(VERSION)
+LIB_A := $(BUILD)/libmodlat.a
+PIC_OBJS := $(patsubst %,$(BUILD)/pic/%.o,$(ALL_LIB))
+
+$(BUILD)/pic/%.o: src/lib/%.c | $(BUILD)/pic
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+$(LIB_SO): $(PIC_OBJS) src/lib/libmodlat.map
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libmodlat.so.$(SOMAJOR) \
+		-Wl,--version-script,src/lib/libmodlat.map $(PIC_OBJS) $(LDLIBS) -o $@
+$(LIB_A): $(call lib_objs,$(ALL_LIB))
+	rm -f $@ && ar rcs $@ $^
+.PHONY: lib install
+lib: $(LIB_SO) $(LIB_A)
+# modlat.pc's Libs carries an rpath, so a program built against a PREFIX
+# outside the loader's path runs as it is
+install: all lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/modlat.h $(DESTDIR)$(PREFIX)/include/modlat.h
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libmodlat.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmodlat.so.$(SOMAJOR)
+	ln -sf libmodlat.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libmodlat.so
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: modlat' 'Description: DNN module latency prediction (modlat)' \
+		'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmodlat' \
+		'Libs.private: $(strip $(PKG_LIBS) -ldnnl -lgomp -lm -lpthread)' \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/modlat.pc
+	for c in $(COMMANDS); do install -m 755 $(BINDIR)/$$c $(DESTDIR)$(PREFIX)/bin/modlat-$$c; done
 
 -include $(wildcard $(BUILD)/*/*.d)
 
@@ -150,7 +191,7 @@ CFG := $(D)/cfg
 B := $(BINDIR)
 EXP_MODULES :=
 EXP_ENVS :=
-PIPELINE_GOALS := datasets models evals tables figures paper $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
+PIPELINE_GOALS := datasets models evals tables figures paper networks $(DATA)/% $(FIGDIR)/% $(TABDIR)/%
 ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(EXPDIR)/$(EXP)),)
 $(error $(EXPDIR)/$(EXP): no such experiment (see $(EXPDIR)/))
@@ -307,6 +348,48 @@ models: $(MODELS)
 evals: $(EVALS)
 tables: $(REPORT_TABLES) $(TABLES_OUT)
 
+# ---- whole networks: measured end to end, and the networks tables --------
+# Each shipped description (networks/NAME.net) at each batch of NET_BATCHES
+# is measured by bench --network into data/EXP/networks/NAME.bN.h5, with the
+# static environment's [bench] settings; `make networks` measures them all.
+# NETWORKS defaults to every shipped network for EXP=paper and to none for
+# other experiments (NETWORKS='resnet18 vgg16' picks some). With
+# DATASETS=shipped nothing is measured: the network files are those shipped in
+# SHIPDIR/EXP/networks/ (copied) or already in data/EXP/networks/, and the
+# networks tables are made when there are any.
+NETDIR ?= networks
+NETWORKS ?= $(if $(filter paper,$(EXP)),$(sort $(basename $(notdir $(wildcard $(NETDIR)/*.net)))),)
+NET_BATCHES ?= 1 8
+NET_MOD := $(firstword $(EXP_MODULES))
+NET_SRCS := src/cmd/bench.c $(foreach f,netbench netrun network,$(wildcard src/lib/$(f)*.c src/lib/$(f).h))
+NET_ALL := $(foreach n,$(NETWORKS),$(foreach b,$(NET_BATCHES),$(D)/networks/$(n).b$(b).h5))
+ifeq ($(filter static,$(EXP_ENVS)),)
+NET_ALL :=
+endif
+ifeq ($(DATASETS),measured)
+NET_FILES := $(NET_ALL)
+define net_rule
+$(D)/networks/$(1).b$(2).h5: $(NETDIR)/$(1).net $(CFG)/bench.static.$(NET_MOD).ini $(NET_SRCS) | $(B)/bench $(D)/networks
+	$(B)/bench $(QUIET_FLAG) -e $(CFG)/bench.static.$(NET_MOD).ini --network $$< --batch $(2) -o $$@
+endef
+$(foreach n,$(NETWORKS),$(foreach b,$(NET_BATCHES),$(eval $(call net_rule,$(n),$(b)))))
+else
+NET_SHIPPED := $(filter $(patsubst $(D)/%,$(SHIPDIR)/$(EXP)/%,$(NET_ALL)),$(wildcard $(SHIPDIR)/$(EXP)/networks/*.h5))
+NET_FILES := $(filter $(patsubst $(SHIPDIR)/$(EXP)/%,$(D)/%,$(NET_SHIPPED)) $(wildcard $(D)/networks/*.h5),$(NET_ALL))
+$(patsubst $(SHIPDIR)/$(EXP)/%,$(D)/%,$(NET_SHIPPED)): $(D)/%: $(SHIPDIR)/$(EXP)/% | $(D)/networks
+	cmp -s $< $@ 2>/dev/null || cp $< $@
+endif
+$(D)/networks:
+	mkdir -p $@
+NET_TABLES := $(if $(NET_FILES),$(foreach t,networks networks-rm networks-modules,$(foreach x,md csv tex,$(TAB)/$(t).$(x))),)
+ifneq ($(NET_TABLES),)
+$(NET_TABLES) &: $(NET_FILES) $(D)/static/selection.h5 $(call env_evals,static,$(RM_VARIANTS)) $(B)/tables | $(TAB)
+	$(B)/tables $(QUIET_FLAG) --exp $(EXP) --networks $(D)/static -o $(TAB) $(NET_FILES)
+endif
+.PHONY: networks
+networks: $(NET_ALL)
+tables: $(NET_TABLES)
+
 # ---- figures (gnuplot) and the paper (pdflatex) --------------------------
 FIG := $(FIGDIR)/$(EXP)
 FIG_STYLE := figures/style.gp
@@ -353,6 +436,8 @@ check: unit e2e protocol
 	$(MAKE) --no-print-directory unit SANITIZE=1
 	tests/badinput.sh && $(MAKE) --no-print-directory SANITIZE=1 $(patsubst bin/%,build/asan/bin/%,$(BINS)) && BIN=build/asan/bin tests/badinput.sh
 	tests/corrupt.sh
+	tests/install.sh
+	tests/networks.sh
 
 e2e: all
 	tests/e2e.sh
@@ -380,6 +465,9 @@ help:
 	@echo "  make figures        the figures (gnuplot) into figures/EXP/"
 	@echo "  make paper          paper/paper.pdf (needs pdflatex)"
 	@echo "  make datasets       gen + bench every module in every environment of EXP"
+	@echo "  make networks       bench --network of every shipped network (networks/) at batch 1"
+	@echo "                     and 8 (NETWORKS=..., NET_BATCHES=...) into $(DATA)/EXP/networks/"
+	@echo "  make install        libmodlat, modlat.h, modlat.pc and the commands into PREFIX"
 	@echo "  make $(DATA)/EXP/ENV/MODULE.h5   one dataset (EXP from the path)"
 	@echo "  make all            build bin/ (the default)"
 	@echo "  make models         fit every RM variant on every dataset of EXP"

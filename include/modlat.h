@@ -18,8 +18,8 @@
  * into err, a buffer of MODLAT_ERR_LEN bytes the caller owns (err may be
  * NULL). Nothing here prints or exits.
  *
- * Link: the modlat library objects (src/lib) and HDF5, OpenBLAS/LAPACKE,
- * libm, libpthread, as bin/predict does.
+ * Link: the installed library, `cc prog.c $(pkg-config --cflags --libs
+ * modlat)` (make install PREFIX=...; README "Online prediction").
  */
 #ifndef MODLAT_H
 #define MODLAT_H
@@ -161,6 +161,80 @@ int modlat_predict_ex(const struct modlat_predictor *p, const struct modlat_modu
  * with a message (as modlat_predict, or when cap is too small). */
 int modlat_features(const struct modlat_predictor *p, const struct modlat_module *m, double *x,
 		    size_t cap, const char *const **names, char *err);
+
+/* ---- many modules, whole networks ----------------------------------------- */
+
+/* Predicts n modules m[0 .. n) into latency_ms[0 .. n) and, when flags is not
+ * NULL, their MODLAT_OUT_OF_RANGE | MODLAT_BOUNDED bits into flags[0 .. n).
+ * The machine's state, where a module does not give it, is read as
+ * modlat_predict reads it (at most every 10 ms). Fails at the first module that modlat_predict would refuse
+ * (the message starts with "module I: "); latency_ms is then partly
+ * written. No allocation; thread-safe. */
+int modlat_predict_batch(const struct modlat_predictor *p, const struct modlat_module *m,
+			 size_t n, double *latency_ms, unsigned *flags, char *err);
+
+/* What one line of a network description does (docs/networks.md). */
+enum modlat_op {
+	MODLAT_OP_MODULE,  /* one of the nine modules: predicted */
+	MODLAT_OP_ADD,     /* glue: elementwise sum of two tensors (a residual), relu optional */
+	MODLAT_OP_CONCAT,  /* glue: tensors joined along the channels */
+	MODLAT_OP_FLATTEN, /* glue: (N, C, L, L) -> (N, C*L*L) */
+	MODLAT_OP_GPOOL,   /* glue: global average pooling (N, C, L, L) -> (N, C, 1, 1) */
+	MODLAT_OP_RELU,    /* glue: a relu of its own (after a linear layer) */
+	MODLAT_OP_COUNT
+};
+
+#define MODLAT_MAX_INPUTS 8 /* inputs of one layer (concat) */
+
+/* One layer of a parsed network: its shape at any batch. */
+struct modlat_layer {
+	int line;                /* its line in the description (from 1) */
+	enum modlat_op op;
+	enum modlat_kind kind;   /* op MODLAT_OP_MODULE: the module */
+	long cin, cout, hw, kernel, stride; /* a module's shape (0 where it has none) */
+	long out_c, out_hw;      /* the output: channels, height = width (0: flat (N, out_c)) */
+	int relu;                /* add: a relu follows the sum */
+	int ninputs;             /* the tensors it reads */
+	int inputs[MODLAT_MAX_INPUTS]; /* layer indices; -1 is the network's input */
+};
+
+struct modlat_network;
+
+/* Reads a network description (the text format of docs/networks.md) and
+ * checks that its shapes chain. Returns the network (modlat_network_free) or
+ * NULL with one message naming the file and line. */
+struct modlat_network *modlat_network_read(const char *path, char *err);
+/* The same from text in memory; name stands for the file in messages. */
+struct modlat_network *modlat_network_parse(const char *text, const char *name, char *err);
+void modlat_network_free(struct modlat_network *net); /* accepts NULL */
+/* The network's name (its `network` line, else the file's base name). */
+const char *modlat_network_name(const struct modlat_network *net);
+/* The file it was read from (or the name given to modlat_network_parse). */
+const char *modlat_network_source(const struct modlat_network *net);
+/* Its layers in order (owned by net) and their number into *count; the
+ * input's channels and height = width into *in_c and *in_hw (may be NULL). */
+const struct modlat_layer *modlat_network_layers(const struct modlat_network *net, size_t *count,
+						 long *in_c, long *in_hw);
+
+/* Predicts the whole network at batch `batch`: each module layer through
+ * modlat_predict_ex, glue not (it is not one of the nine modules). state
+ * gives mem_avail and util with their MODLAT_*_GIVEN flags (its shape is
+ * ignored); NULL reads them from this machine, as modlat_predict does. Writes
+ * the sum of the module predictions into *total_ms and, when layers is not
+ * NULL, each layer's result into layers[0 .. count) (a glue layer's
+ * latency_ms is NaN, its model NULL). Returns the OR of the layers' flags
+ * (>= 0: MODLAT_OUT_OF_RANGE, MODLAT_BOUNDED), or -1 with a message that
+ * names the file and the layer's line. No allocation; thread-safe. */
+int modlat_predict_network(const struct modlat_predictor *p, const struct modlat_network *net,
+			   long batch, const struct modlat_module *state, double *total_ms,
+			   struct modlat_result *layers, char *err);
+
+/* Parses one query line "MODULE key=value ..." (keys batch, cin, cout, hw,
+ * kernel, stride, mem_avail, util; the format of predict --stdin) into *m
+ * (name pointing into buf, room for the module name). Returns 0, or -1 with
+ * a message naming the token. */
+int modlat_query_parse(const char *line, struct modlat_module *m, char *buf, size_t len,
+		       char *err);
 
 #ifdef __cplusplus
 }

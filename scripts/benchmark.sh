@@ -103,6 +103,34 @@ echo "== micro-benchmarks (synthetic 7000 x 12 conv-like rows)"
 "$BUILD/bench/bench_rm"
 "$BUILD/bench/bench_nn"
 
+# The prediction API and the streaming CLI, with the experiment's own models
+api_report() {
+	local sel=$D/static/selection.h5 m=$D/static/models
+	if [ ! -f "$sel" ] || [ ! -f "$m/conv.medn.h5" ] || [ ! -f "$m/conv.rf.h5" ]; then
+		echo "== $sel or its conv models are missing: run 'make $sel' (DATASETS=shipped for the shipped data)"
+		return 0
+	fi
+	echo "== prediction API (include/modlat.h; targets: network RM <= 1 us, tree RM <= 20 us,"
+	echo "   batch >= 2 million/s per core, ResNet-50 <= 100 us) and predict --stdin (>= 200,000/s)"
+	"$BUILD/bench/bench_api" "$m/conv.medn.h5" "$m/conv.rf.h5" "$sel" networks/resnet50.net
+	awk 'BEGIN { srand(1); split("224 112 56 32 28 27 14 13 8 7", hw, " "); split("1 3 5 7 9", k, " ");
+		for (i = 0; i < 200000; i++)
+			printf "conv-bn-relu batch=%d cin=%d cout=%d hw=%d kernel=%d stride=%d mem_avail=2.4e10 util=0.01\n",
+				1 + int(64 * rand()), 3 + int(510 * rand()), 3 + int(510 * rand()),
+				hw[1 + int(10 * rand())], k[1 + int(5 * rand())], 2 ^ int(3 * rand()) }' >"$T/q"
+	local best=1e9 t0 t1 s i
+	for i in 1 2 3; do
+		t0=$(date +%s.%N)
+		bin/predict "$sel" --stdin <"$T/q" >"$T/a"
+		t1=$(date +%s.%N)
+		s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+		best=$(awk -v a="$best" -v b="$s" 'BEGIN { print (b < a ? b : a) }')
+	done
+	[ "$(wc -l <"$T/a")" -eq 200000 ] || { echo "predict --stdin: not 200000 answers"; return 1; }
+	awk -v s="$best" 'BEGIN { printf "stdin      %8.0f queries per second (200,000 conv-bn-relu queries piped through one predict --stdin, best of 3: %.3f s)\n", 200000 / s, s }'
+}
+api_report
+
 ds=$D/static/conv.h5
 if [ ! -f "$ds" ]; then
 	echo "== $ds is missing: run 'make datasets EXP=$EXP' for the real-data figures"

@@ -2,6 +2,7 @@
  * parameters as module.c computes them, the machine's state, bad input, and a
  * selection's per-module dispatch and schemes. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -645,6 +646,132 @@ static void test_bounds_every_rm(void)
 	dataset_release(&ds);
 }
 
+
+/* The batch call and a whole network against single predictions, and
+ * against what evaluate stores (model_predict_dataset): the same numbers,
+ * exactly. */
+static void test_batch_network(void)
+{
+	const char *text = "input channels=60 hw=2\nflatten\nlinear cout=50\nrelu\nlinear cout=60\n";
+	struct modlat_module q[120], one;
+	struct modlat_result r[4];
+	struct modlat_predictor *p;
+	struct modlat_network *net;
+	struct dataset ds;
+	struct model m;
+	char err[MODLAT_ERR_LEN];
+	double got[120], want[120], v, total = 0;
+	unsigned flags[120];
+	size_t i;
+
+	fit_write(MODULE_LINEAR, FEATURES_ALL, tmp("batch.lr.h5"), &m);
+	p = modlat_open(tmp("batch.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	synth(&ds, MODULE_LINEAR);
+	CU_ASSERT_EQUAL_FATAL(model_predict_dataset(&m, &ds, want, err), 0);
+	for (i = 0; i < ds.n; i++) {
+		const double *x = &ds.features[i * ds.d]; /* batch, cin, cout, mem_avail, util */
+
+		q[i] = given("linear", (long)x[0], (long)x[1], (long)x[2], 0, 0, 0);
+		q[i].mem_avail = x[3];
+		q[i].util = x[4];
+	}
+	CU_ASSERT_EQUAL(modlat_predict_batch(p, q, ds.n, got, flags, err), 0);
+	for (i = 0; i < ds.n; i++) {
+		CU_ASSERT_EQUAL(got[i], want[i]); /* exactly evaluate's */
+		if (ds.split[i] == 0) /* the training rows lie in the training range */
+			CU_ASSERT_EQUAL(flags[i], 0);
+	}
+	/* a bad module names its index */
+	q[7].cin = 0;
+	CU_ASSERT_EQUAL(modlat_predict_batch(p, q, ds.n, got, NULL, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "module 7: module 'linear': 'cin' is missing"));
+
+	net = modlat_network_parse(text, "lin.net", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+	one = given("linear", 4, 240, 50, 0, 0, 0);
+	CU_ASSERT_EQUAL(modlat_predict(p, &one, &v, err), 0);
+	total += v;
+	one.cin = 50, one.cout = 60;
+	CU_ASSERT_EQUAL(modlat_predict(p, &one, &v, err), 0);
+	total += v;
+	CU_ASSERT_EQUAL(modlat_predict_network(p, net, 4, &one, &v, r, err) >= 0, 1);
+	CU_ASSERT_EQUAL(v, total);
+	CU_ASSERT(isnan(r[0].latency_ms)); /* flatten: glue, not predicted */
+	CU_ASSERT_PTR_NULL(r[0].model);
+	CU_ASSERT_EQUAL(r[1].latency_ms + r[3].latency_ms, total);
+	CU_ASSERT(isnan(r[2].latency_ms));
+	CU_ASSERT_EQUAL(modlat_predict_network(p, net, 0, &one, &v, NULL, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "batch 0"));
+	modlat_network_free(net);
+	/* a network with a module the model does not answer: file and line */
+	net = modlat_network_parse("input channels=3 hw=8\nbn\n", "bn.net", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+	CU_ASSERT_EQUAL(modlat_predict_network(p, net, 1, &one, &v, NULL, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bn.net:2: "));
+	modlat_network_free(net);
+	modlat_close(p);
+	model_release(&m);
+	dataset_release(&ds);
+}
+
+struct thread_job {
+	const struct modlat_predictor *p;
+	const struct modlat_module *q;
+	size_t n;
+	double out[120];
+	int rc;
+};
+
+static void *predict_thread(void *arg)
+{
+	struct thread_job *j = arg;
+	char err[MODLAT_ERR_LEN];
+	int k;
+
+	for (k = 0; k < 200 && j->rc == 0; k++)
+		j->rc = modlat_predict_batch(j->p, j->q, j->n, j->out, NULL, err);
+	return NULL;
+}
+
+/* Four threads predicting at once, the state read live in half the
+ * queries, give the answers of one. */
+static void test_threads(void)
+{
+	struct modlat_module q[120];
+	struct modlat_predictor *p;
+	struct thread_job jobs[4];
+	pthread_t t[4];
+	char err[MODLAT_ERR_LEN];
+	double want[120];
+	size_t i;
+	int k;
+
+	fit_write(MODULE_CONV, FEATURES_NO_MEASURABLE, tmp("threads.lr.h5"), NULL);
+	p = modlat_open(tmp("threads.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (i = 0; i < 120; i++) {
+		q[i] = given("conv", 1 + (long)i % 16, 3 + (long)i % 61, 4 + (long)i % 50, 7 + (long)i % 22,
+			     1 + 2 * ((long)i % 3), 1 + (long)i % 2);
+		if (i % 2)
+			q[i].flags = 0; /* read live (the model does not use it: no effect) */
+	}
+	CU_ASSERT_EQUAL_FATAL(modlat_predict_batch(p, q, 120, want, NULL, err), 0);
+	for (k = 0; k < 4; k++) {
+		jobs[k].p = p;
+		jobs[k].q = q;
+		jobs[k].n = 120;
+		jobs[k].rc = 0;
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t[k], NULL, predict_thread, &jobs[k]), 0);
+	}
+	for (k = 0; k < 4; k++) {
+		pthread_join(t[k], NULL);
+		CU_ASSERT_EQUAL(jobs[k].rc, 0);
+		CU_ASSERT_EQUAL(memcmp(jobs[k].out, want, sizeof(want)), 0);
+	}
+	modlat_close(p);
+}
+
 UNIT_SUITE("predictor", UNIT_TEST(test_same_as_model), UNIT_TEST(test_inferable),
 	   UNIT_TEST(test_bad_input), UNIT_TEST(test_live_state), UNIT_TEST(test_selection),
-	   UNIT_TEST(test_bounds_every_rm));
+	   UNIT_TEST(test_bounds_every_rm), UNIT_TEST(test_batch_network), UNIT_TEST(test_threads));

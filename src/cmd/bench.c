@@ -1,5 +1,7 @@
-/* bench - measure the latency of every configuration in a gen file.
- * usage: bench --experiment PATH --env ENV GEN -o OUT */
+/* bench - measure the latency of every configuration in a gen file, or of a
+ * whole network end to end.
+ * usage: bench --experiment PATH --env ENV GEN -o OUT
+ *        bench --experiment PATH --network FILE [--batch N] -o OUT */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,8 @@
 #include "dataset.h"
 #include "h5io.h"
 #include "lock.h"
+#include "modlat.h"
+#include "netbench.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop;
@@ -27,6 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bench --experiment PATH --env ENV GEN -o OUT\n"
+		"       bench --experiment PATH --network FILE [--batch N] -o OUT\n"
 		"Measures every configuration of GEN (gen's output) through the experiment's\n"
 		"backend and writes the dataset OUT. Finished samples are kept in OUT.journal:\n"
 		"an interrupted run resumes where it stopped. Only one bench measures at a time\n"
@@ -34,6 +39,11 @@ static void usage(FILE *f)
 		"  -e, --experiment PATH  experiment folder or INI file (required)\n"
 		"  -E, --env ENV          static | dynamic (default static)\n"
 		"  -o, --output PATH      output dataset (required)\n"
+		"  -n, --network FILE     measure a whole network (docs/networks.md) end to end\n"
+		"                         instead: its layers back to back on one input, with\n"
+		"                         the experiment's [bench] settings, the whole network's\n"
+		"                         latency and each layer's into OUT (modlat-network)\n"
+		"  -b, --batch N          the network's batch (default 1)\n"
 		"  -l, --lock PATH        machine-wide lock file (default $MODLAT_LOCK or\n"
 		"                         /tmp/modlat-bench.lock)\n"
 		"  -q, --quiet            no progress on stderr\n"
@@ -86,14 +96,78 @@ static void notice(const char *msg, void *user)
 	fprintf(stderr, "%sbench: %s: %s\n", s->tty ? "\n" : "", s->label, msg);
 }
 
+
+/* bench --network: one network at one batch, end to end. */
+static int bench_network(const char *exp_path, const char *net_path, long batch, const char *out,
+			 const char *lock_path, int quiet)
+{
+	char err[ERR_LEN], label[160];
+	struct modlat_network *net;
+	struct netbench_out o;
+	struct netbench_job job;
+	struct experiment x;
+	struct sigaction sa;
+	struct show show;
+	int lockfd, rc;
+
+	h5_quiet();
+	if (!(net = modlat_network_read(net_path, err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	if (check_output_dir(out, err) < 0 || experiment_load(&x, exp_path, err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		modlat_network_free(net);
+		return 1;
+	}
+	if (lock_path)
+		setenv("MODLAT_LOCK", lock_path, 1);
+	if ((lockfd = lock_take(1, "bench", quiet, err)) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		experiment_release(&x);
+		modlat_network_free(net);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	snprintf(label, sizeof(label), "%s batch %ld", modlat_network_name(net), batch);
+	show.label = label;
+	show.tty = 0;
+	job = (struct netbench_job){ net, batch, &x, exp_path, "static", notice, &show, &stop };
+	rc = netbench_measure(&job, &o, err);
+	if (rc == 0 && netbench_write(&job, &o, out, err) < 0)
+		rc = -1;
+	lock_release(lockfd);
+	if (rc == 1)
+		fprintf(stderr, "bench: %s: interrupted, nothing written\n", label);
+	else if (rc < 0)
+		fprintf(stderr, "bench: %s\n", err);
+	else if (!quiet)
+		fprintf(stderr, "bench: %s: %.4g ms end to end (layers %.4g ms, glue %.1f%%), %zu runs of "
+				"%ld passes%s -> %s\n", label, o.latency_ms, o.layer_sum_ms,
+			o.layer_sum_ms > 0 ? 100 * o.glue_ms / o.layer_sum_ms : 0.0, o.r, o.loops,
+			o.contended ? ", contended (flagged)" : "", out);
+	if (rc == 0)
+		netbench_release(&o);
+	experiment_release(&x);
+	modlat_network_free(net);
+	return rc == 0 ? 0 : rc == 1 ? 130 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "experiment", required_argument, 0, 'e' }, { "env", required_argument, 0, 'E' },
 		{ "output", required_argument, 0, 'o' },     { "lock", required_argument, 0, 'l' },
 		{ "quiet", no_argument, 0, 'q' },            { "help", no_argument, 0, 'h' },
-		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
+		{ "version", no_argument, 0, 'V' },          { "network", required_argument, 0, 'n' },
+		{ "batch", required_argument, 0, 'b' },      { 0, 0, 0, 0 }
 	};
+	const char *net_path = NULL;
+	long batch = 1;
 	const char *exp_path = NULL, *env = "static", *out = NULL, *lock_path = NULL, *gen_path;
 	char msg[128];
 	char err[ERR_LEN], journal[4200], key[256], sum[17], label[64];
@@ -106,13 +180,25 @@ int main(int argc, char **argv)
 	int c, quiet = 0, lockfd, rc;
 
 	opterr = 0; /* our one line, not getopt's too */
-	while ((c = getopt_long(argc, argv, ":e:E:o:l:qhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:E:o:l:n:b:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'E': env = optarg; break;
 		case 'o': out = optarg; break;
 		case 'l': lock_path = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'n': net_path = optarg; break;
+		case 'b': {
+			char *end;
+
+			batch = strtol(optarg, &end, 10);
+			if (*end || end == optarg || batch < 1 || batch > 1L << 30) {
+				fprintf(stderr, "bench: --batch '%s', expected an integer from 1 to 2^30\n",
+					optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bench (modlat) %s\n", MODLAT_VERSION); return 0;
 		default:
@@ -120,6 +206,14 @@ int main(int argc, char **argv)
 				opt_error(c, argv, msg, sizeof(msg)));
 			return 2;
 		}
+	}
+	if (net_path) {
+		if (!exp_path || !out || optind != argc) {
+			fprintf(stderr, "bench: --network needs --experiment and -o, and no GEN file; "
+					"try 'bench --help'\n");
+			return 2;
+		}
+		return bench_network(exp_path, net_path, batch, out, lock_path, quiet);
 	}
 	if (!exp_path || !out || optind != argc - 1) {
 		fprintf(stderr, "bench: need --experiment, -o and one GEN file; try 'bench --help'\n");

@@ -1,16 +1,21 @@
 /* predict - a module's latency from a model or a selection, through the
  * public API (include/modlat.h).
  * usage: predict MODEL|SELECTION --module M [shape] [--mem-avail B] [--util U]
- *        predict MODEL|SELECTION --csv FILE     (one module per row, and the total) */
+ *        predict MODEL|SELECTION --csv FILE     (one module per row, and the total)
+ *        predict MODEL|SELECTION --network FILE [--batch N]   (a whole network)
+ *        predict MODEL|SELECTION --stdin        (a query per line, an answer per line) */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "err.h"
 #include "h5io.h"
+#include "module.h"
 
 #include "modlat.h"
 #include "util.h"
@@ -23,6 +28,8 @@ static void usage(FILE *f)
 		"usage: predict MODEL|SELECTION --module M [--batch N] [--cin C] [--cout C]\n"
 		"               [--hw L] [--kernel K] [--stride S] [--mem-avail B] [--util U]\n"
 		"       predict MODEL|SELECTION --csv FILE\n"
+		"       predict MODEL|SELECTION --network FILE [--batch N]\n"
+		"       predict MODEL|SELECTION --stdin\n"
 		"Predicts a module's latency (ms, printed on stdout) with a model file\n"
 		"(data/EXP/ENV/models/MODULE.RM.h5) or a selection (data/EXP/ENV/selection.h5:\n"
 		"each module's selected model).\n"
@@ -51,6 +58,18 @@ static void usage(FILE *f)
 		"                       'row,latency_ms', a line per row (its row number, the\n"
 		"                       header being row 1) and 'total,SUM' (a network's\n"
 		"                       latency as the sum of its modules', as nn-Meter does)\n"
+		"  -n, --network FILE   predict a whole network (docs/networks.md; networks/*.net)\n"
+		"                       at batch --batch (default 1): a line 'line,layer,batch,\n"
+		"                       cin,cout,hw,kernel,stride,latency_ms' per layer (glue\n"
+		"                       such as add or concat: latency empty, not predicted) and\n"
+		"                       'total,...,SUM', the sum of the module predictions\n"
+		"      --stdin          read queries from stdin, one a line, 'MODULE key=value\n"
+		"                       ...' (keys batch cin cout hw kernel stride mem_avail\n"
+		"                       util; the options above fill what a line leaves out) and\n"
+		"                       answer each with one line on stdout, flushed: the\n"
+		"                       latency in ms, followed by ' out-of-range' and/or\n"
+		"                       ' bounded' when flagged; a bad line gets 'error: line N:\n"
+		"                       WHAT' and the stream goes on (exit 0 at end of input)\n"
 		"  -r, --repeat N       also time N predictions of the (first) module and print\n"
 		"                       the median microseconds per prediction on stderr\n"
 		"                       (rounds of %d calls; default: no timing)\n"
@@ -209,9 +228,168 @@ static void warn_flagged(const struct modlat_result *r, size_t row, size_t n, si
 		nrows > 1 ? "s" : "", r->latency_min_ms, r->latency_max_ms);
 }
 
+
+/* --network: every layer's prediction and the sum, as CSV on stdout. */
+static int run_network(const struct modlat_predictor *p, const char *path,
+		       const struct modlat_module *base, char *err)
+{
+	struct modlat_network *net = modlat_network_read(path, err);
+	const struct modlat_layer *l;
+	struct modlat_result *r = NULL;
+	long batch = base->batch ? base->batch : 1;
+	size_t n, i, nflagged = 0, first = 0;
+	double total;
+	int flags;
+
+	if (!net)
+		return -1;
+	l = modlat_network_layers(net, &n, NULL, NULL);
+	if (!(r = xcalloc(n, sizeof(*r), err)) ||
+	    (flags = modlat_predict_network(p, net, batch, base, &total, r, err)) < 0) {
+		free(r);
+		modlat_network_free(net);
+		return -1;
+	}
+	printf("line,layer,batch,cin,cout,hw,kernel,stride,latency_ms\n");
+	for (i = 0; i < n; i++) {
+		static const char *const glue[] = { "", "add", "concat", "flatten", "gpool", "relu" };
+		const struct modlat_layer *y = &l[i];
+
+		if (y->op != MODLAT_OP_MODULE) {
+			printf("%d,%s%s,%ld,,,,,,\n", y->line, glue[y->op], y->relu ? "-relu" : "",
+			       batch);
+			continue;
+		}
+		if (r[i].flags && !nflagged++)
+			first = i;
+		printf("%d,%s,%ld,%ld,", y->line, module_name((enum module_kind)y->kind), batch,
+		       y->cin);
+		if (y->cout)
+			printf("%ld", y->cout);
+		putchar(',');
+		if (y->hw)
+			printf("%ld", y->hw);
+		putchar(',');
+		if (y->kernel)
+			printf("%ld,%ld", y->kernel, y->stride);
+		else
+			putchar(',');
+		printf(",%.6g\n", r[i].latency_ms);
+	}
+	printf("total,,%ld,,,,,,%.6g\n", batch, total);
+	if (nflagged) {
+		char which[160];
+
+		snprintf(which, sizeof(which), "%s: %zu of the network's modules", path, nflagged);
+		fprintf(stderr, "predict: warning: %s (first: line %d) outside the training range; "
+			"answers bounded to it (first: %s = %g, trained %g to %g, by %s)\n", which,
+			l[first].line, r[first].feature ? r[first].feature : "latency",
+			r[first].value, r[first].train_min, r[first].train_max, r[first].model);
+	}
+	free(r);
+	modlat_network_free(net);
+	return 0;
+}
+
+/* A --stdin query over the options' values: what the line leaves out. */
+static void query_merge(struct modlat_module *q, const struct modlat_module *base)
+{
+	long *qd[6] = { &q->batch, &q->cin, &q->cout, &q->hw, &q->kernel, &q->stride };
+	const long bd[6] = { base->batch, base->cin, base->cout, base->hw, base->kernel,
+			     base->stride };
+	int k;
+
+	for (k = 0; k < 6; k++)
+		if (!*qd[k])
+			*qd[k] = bd[k];
+	if (!(q->flags & MODLAT_MEM_GIVEN) && (base->flags & MODLAT_MEM_GIVEN)) {
+		q->mem_avail = base->mem_avail;
+		q->flags |= MODLAT_MEM_GIVEN;
+	}
+	if (!(q->flags & MODLAT_UTIL_GIVEN) && (base->flags & MODLAT_UTIL_GIVEN)) {
+		q->util = base->util;
+		q->flags |= MODLAT_UTIL_GIVEN;
+	}
+}
+
+#define STDIN_BUF (1 << 16)
+#define STDIN_LINE_MAX 4096
+
+/* Answers one query line (NUL-terminated, no newline) on stdout. */
+static void answer(const struct modlat_predictor *p, const struct modlat_module *base,
+		   const char *line, size_t len, unsigned long no)
+{
+	struct modlat_module q;
+	struct modlat_result r;
+	char err[MODLAT_ERR_LEN], name[64];
+
+	if (len > STDIN_LINE_MAX) {
+		printf("error: line %lu: longer than %d bytes\n", no, STDIN_LINE_MAX);
+		return;
+	}
+	if (modlat_query_parse(line, &q, name, sizeof(name), err) < 0) {
+		printf("error: line %lu: %s\n", no, err);
+		return;
+	}
+	query_merge(&q, base);
+	if (modlat_predict_ex(p, &q, &r, err) < 0) {
+		printf("error: line %lu: %s\n", no, err);
+		return;
+	}
+	printf("%.6g%s%s\n", r.latency_ms, r.flags & MODLAT_OUT_OF_RANGE ? " out-of-range" : "",
+	       r.flags & MODLAT_BOUNDED ? " bounded" : "");
+}
+
+/* --stdin: reads fd 0 in blocks and answers every complete line; stdout is
+ * flushed whenever the input has nothing more ready (before each blocking
+ * read), so a client that writes one query and waits gets its answer, and a
+ * pipe of many queries is not written one line at a time. A line longer
+ * than STDIN_LINE_MAX is answered with an error and skipped. */
+static int run_stdin(const struct modlat_predictor *p, const struct modlat_module *base, char *err)
+{
+	static char buf[STDIN_BUF + 1];
+	size_t have = 0, start, i, skipped = 0;
+	unsigned long no = 0;
+	ssize_t got;
+
+	for (;;) {
+		if (fflush(stdout) != 0)
+			return err_set(err, "cannot write the output");
+		got = read(0, buf + have, STDIN_BUF - have);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(err, "stdin: cannot read (%s)", strerror(errno));
+		}
+		if (got == 0) { /* a last line without its newline */
+			if (have || skipped) {
+				buf[have] = 0;
+				answer(p, base, buf, have + skipped, ++no);
+			}
+			return fflush(stdout) == 0 ? 0 : err_set(err, "cannot write the output");
+		}
+		have += (size_t)got;
+		for (start = 0, i = 0; i < have; i++) {
+			if (buf[i] != '\n')
+				continue;
+			buf[i] = 0;
+			answer(p, base, buf + start, i - start + skipped, ++no);
+			skipped = 0;
+			start = i + 1;
+		}
+		if (start == 0 && have == STDIN_BUF) { /* a line longer than the buffer */
+			skipped += have;
+			have = 0;
+			continue;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	enum { O_BATCH = 256, O_CIN, O_COUT, O_HW, O_KERNEL, O_STRIDE, O_MEM, O_UTIL };
+	enum { O_BATCH = 256, O_CIN, O_COUT, O_HW, O_KERNEL, O_STRIDE, O_MEM, O_UTIL, O_STDIN };
 	static const struct option opts[] = { { "module", required_argument, 0, 'm' },
 					      { "batch", required_argument, 0, O_BATCH },
 					      { "cin", required_argument, 0, O_CIN },
@@ -223,11 +401,14 @@ int main(int argc, char **argv)
 					      { "util", required_argument, 0, O_UTIL },
 					      { "scheme", required_argument, 0, 's' },
 					      { "csv", required_argument, 0, 'c' },
+					      { "network", required_argument, 0, 'n' },
+					      { "stdin", no_argument, 0, O_STDIN },
 					      { "repeat", required_argument, 0, 'r' },
 					      { "help", no_argument, 0, 'h' },
 					      { "version", no_argument, 0, 'V' },
 					      { 0, 0, 0, 0 } };
-	const char *scheme = NULL, *csv_path = NULL;
+	const char *scheme = NULL, *csv_path = NULL, *net_path = NULL;
+	int use_stdin = 0;
 	struct modlat_predictor *p = NULL;
 	struct modlat_module base, m;
 	struct csv c;
@@ -241,7 +422,7 @@ int main(int argc, char **argv)
 	modlat_module_init(&base);
 	memset(&c, 0, sizeof(c));
 	opterr = 0; /* our one line, not getopt's too */
-	while ((opt = getopt_long(argc, argv, ":m:s:c:r:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":m:s:c:n:r:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm': base.name = optarg; break;
 		case O_BATCH: case O_CIN: case O_COUT: case O_HW: case O_KERNEL: case O_STRIDE:
@@ -279,6 +460,8 @@ int main(int argc, char **argv)
 			scheme = optarg;
 			break;
 		case 'c': csv_path = optarg; break;
+		case 'n': net_path = optarg; break;
+		case O_STDIN: use_stdin = 1; break;
 		case 'r':
 			if (parse_long(optarg, &repeat) < 0 || repeat < 1) {
 				fprintf(stderr, "predict: --repeat '%s', expected a count >= 1\n", optarg);
@@ -293,10 +476,36 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || (!csv_path && !base.name)) {
-		fprintf(stderr, "predict: need MODEL or SELECTION and --module or --csv; try 'predict "
-				"--help'\n");
+	if (optind != argc - 1 || (!csv_path && !base.name && !net_path && !use_stdin)) {
+		fprintf(stderr, "predict: need MODEL or SELECTION and --module, --csv, --network or "
+				"--stdin; try 'predict --help'\n");
 		return 2;
+	}
+	if (!!csv_path + !!net_path + use_stdin > 1) {
+		fprintf(stderr, "predict: --csv, --network and --stdin exclude each other; try "
+				"'predict --help'\n");
+		return 2;
+	}
+	if ((net_path || use_stdin) && repeat) {
+		fprintf(stderr, "predict: --repeat times single modules (--module or --csv), not "
+				"--network or --stdin\n");
+		return 2;
+	}
+	if (net_path || use_stdin) {
+		h5_quiet();
+		if (!(p = modlat_open_scheme(argv[optind], scheme, err)) ||
+		    (net_path ? run_network(p, net_path, &base, err)
+			      : run_stdin(p, &base, err)) < 0) {
+			fprintf(stderr, "predict: %s\n", err);
+			modlat_close(p);
+			return 1;
+		}
+		modlat_close(p);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "predict: cannot write the output\n");
+			return 1;
+		}
+		return 0;
 	}
 	if (csv_path) {
 		if (csv_read(&c, csv_path, err) < 0)

@@ -540,3 +540,87 @@ int modlat_features(const struct modlat_predictor *p, const struct modlat_module
 		*names = (const char *const *)b->m.names;
 	return (int)b->m.d;
 }
+
+/* ---- many modules, whole networks ------------------------------------------------ */
+
+/* The query for module layer l at batch N, with the state of *state. */
+static void layer_query(const struct modlat_layer *l, long batch, const struct modlat_module *state,
+			struct modlat_module *m)
+{
+	*m = *state;
+	m->name = NULL;
+	m->kind = l->kind;
+	m->batch = batch;
+	m->cin = l->cin;
+	m->cout = l->cout;
+	m->hw = l->hw;
+	m->kernel = l->kernel;
+	m->stride = l->stride;
+}
+
+int modlat_predict_network(const struct modlat_predictor *p, const struct modlat_network *net,
+			   long batch, const struct modlat_module *state, double *total_ms,
+			   struct modlat_result *layers, char *err)
+{
+	struct modlat_module st, m;
+	struct modlat_result r;
+	unsigned flags = 0;
+	double sum = 0;
+	size_t i;
+
+	size_t nl;
+	const struct modlat_layer *all = modlat_network_layers(net, &nl, NULL, NULL);
+
+	if (batch < 1 || batch > MAX_DIM)
+		return err_set(err, "batch %ld, expected 1 to %ld", batch, MAX_DIM);
+	if (state) {
+		st = *state;
+	} else {
+		modlat_module_init(&st);
+	}
+	for (i = 0; i < nl; i++) {
+		const struct modlat_layer *l = &all[i];
+
+		if (l->op != MODLAT_OP_MODULE) {
+			if (layers) {
+				memset(&layers[i], 0, sizeof(layers[i]));
+				layers[i].latency_ms = NAN;
+				layers[i].value = layers[i].train_min = layers[i].train_max = NAN;
+			}
+			continue;
+		}
+		layer_query(l, batch, &st, &m);
+		if (modlat_predict_ex(p, &m, &r, err) < 0) {
+			char msg[ERR_LEN];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			return err_set(err, "%s:%d: %s", modlat_network_source(net), l->line, msg);
+		}
+		sum += r.latency_ms;
+		flags |= r.flags;
+		if (layers)
+			layers[i] = r;
+	}
+	*total_ms = sum;
+	return (int)flags;
+}
+
+int modlat_predict_batch(const struct modlat_predictor *p, const struct modlat_module *m,
+			 size_t n, double *latency_ms, unsigned *flags, char *err)
+{
+	struct modlat_result r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (modlat_predict_ex(p, &m[i], &r, err) < 0) {
+			char msg[ERR_LEN];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			return err_set(err, "module %zu: %s", i, msg);
+		}
+		latency_ms[i] = r.latency_ms;
+		if (flags)
+			flags[i] = r.flags;
+	}
+	return 0;
+}
