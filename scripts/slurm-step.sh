@@ -37,7 +37,7 @@ command -v srun >/dev/null || { echo "$me: srun not found (CLUSTER=slurm needs S
 paths=()
 [[ $1 == */* ]] && paths+=("$1")
 for a in "${@:2}"; do [ -e "$a" ] && paths+=("$a"); done
-for o in "${outs[@]}"; do paths+=("$(dirname "$o")"); done
+for o in "${outs[@]}"; do [[ $o == */* ]] && paths+=("${o%/*}"); done
 # runs on the node: bash only, so that it answers even where nothing else
 # of ours is visible
 # shellcheck disable=SC2016
@@ -52,7 +52,7 @@ exec "$@"'
 
 # unique, so that a cancel finds exactly this job
 label=${outs[0]:-$1}
-name="modlat:$(basename "$label"):$(hostname -s):$$"
+name="modlat:${label##*/}:${HOSTNAME%%.*}:$$"
 
 clean() {
 	local o
@@ -81,7 +81,7 @@ trap 'cancel 1' HUP
 # srun's own "task 0: Exited with exit code N" only repeats the step's
 # error line; everything else it says (cancelled, time limit, node failure)
 # is kept
-srun --job-name="$name" --quit-on-interrupt "${opts[@]}" bash -c "$check" modlat-node "$PWD" "${paths[@]}" -- "$@" \
+srun --quiet --job-name="$name" --quit-on-interrupt "${opts[@]}" bash -c "$check" modlat-node "$PWD" "${paths[@]}" -- "$@" \
 	</dev/null 2> >(grep -v --line-buffered '^srun: error: .*: task [0-9]*: Exited with exit code [0-9]*$' >&2) &
 srun_pid=$!
 wait "$srun_pid"
