@@ -427,12 +427,16 @@ help:
 	@echo "  make benchmark      fit/predict/bench speed figures, bench overhead, contention and"
 	@echo "                     repeatability ceiling per dataset of EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
+	@echo "  make check-cluster  the pipeline through a localhost Slurm (root; installs slurm-wlm, munge)"
 	@echo "  make mutate         plant tests/mutants.txt's bugs one by one: the unit tests' kill rate"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
-	@echo "  QUIET=1  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
+	@echo "  QUIET=1  EPS='--eps-acc A --eps-r2 R'  SRUN='srun ...' (a prefix of the steps below)"
+	@echo "  CLUSTER=slurm  fits, evaluations, selection, ablation, tables as Slurm job steps;"
+	@echo "                 SLURM_OPTS='-p P -A A --qos Q'  SLURM_CPUS=$(SLURM_CPUS) SLURM_CPUS_RF=$(SLURM_CPUS_RF)"
+	@echo "                 SLURM_MEM_{LR,RF,MLP,MEDN,LOP,EVALUATE,REPORT}  SLURM_TIME=$(SLURM_TIME) (minutes)"
 	@echo "  DATASETS=shipped  start from $(SHIPDIR)/EXP/ENV/MODULE.h5 (no gen, no bench)"
 
 clean:

@@ -83,6 +83,12 @@ cp -a "$TB" "$T/local/tables" && rm -rf "$TB"
 # depends on measured time is left out: the timing files, Table 5's Tps
 # column, and the time-efficient selection (Table 6's and the selection
 # file's)
+# the space-efficient selection, without its file name and the measured
+# time per sample of the selected models
+space() {
+	h5dump -g /space "$1" 2>&1 | tail -n +2 | awk '/DATASET "tps_ms"/ { skip = 1; ind = index($0, "D") }
+		skip && $0 ~ /^ *}$/ && index($0, "}") == ind { skip = 0; next } !skip'
+}
 same_as_local() {
 	local f n=0 e bad=0
 	for f in "$T"/local/*/models/*.h5 "$T"/local/*/evals/*.h5; do
@@ -103,7 +109,7 @@ same_as_local() {
 		cmp -s <(cut -d, -f1,5- "$T/local/tables/table6.$e.csv") <(cut -d, -f1,5- "$TB/table6.$e.csv") ||
 			{ bad=1; echo "    differs: table6.$e.csv" >&2; }
 		n=$((n + 1))
-		cmp -s <(h5dump -g /space "$T/local/$e/selection.h5" 2>&1 | tail -n +2) <(h5dump -g /space "$D/$e/selection.h5" 2>&1 | tail -n +2) ||
+		cmp -s <(space "$T/local/$e/selection.h5") <(space "$D/$e/selection.h5") ||
 			{ bad=1; echo "    differs: $e/selection.h5 (space-efficient)" >&2; }
 	done
 	echo "$n"

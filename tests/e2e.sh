@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # the checks read make's echoed recipes: how the user invoked make (make -s
 # check, make -n, a variable on its command line or in the environment)
 # must not reach the makes below
-unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS EXP ENV DATASETS SHIPDIR SRUN EPS SANITIZE NATIVE QUIET
+unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS EXP ENV DATASETS SHIPDIR SRUN EPS SANITIZE NATIVE QUIET CLUSTER SLURM_OPTS
 T=$(mktemp -d /tmp/modlat-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export MODLAT_LOCK=$T/bench.lock
