@@ -107,13 +107,13 @@ datasets_report() {
 
 # Part 4. The daemons are stopped by PID on the way out (trap).
 cluster_report() {
-	local why S G i t0 t1 a b
+	local why G i t0 t1 a b
 	echo "== cluster mode on a localhost Slurm"
 	if ! why=$(scripts/slurm-local.sh can-run); then
 		echo "   skipped: $why"
 		return 0
 	fi
-	S=$T/slurm
+	S=$T/slurm # global: the EXIT trap reads it
 	chmod 755 "$T"
 	trap 'scripts/slurm-local.sh stop "$S"; rm -rf "$T"' EXIT
 	scripts/slurm-local.sh start "$S"
