@@ -15,7 +15,7 @@
 #   next make reruns exactly that step; so does a step whose outputs are not
 #   visible here when it ends;
 # - SIGINT, SIGTERM or SIGHUP (Ctrl-C on make, make killed) cancels the job
-#   and waits until it has left the queue (at most SLURM_CANCEL_WAIT s,
+#   and waits until it has left the queue (at most MODLAT_CANCEL_WAIT s,
 #   default 60) before exiting.
 set -uo pipefail
 
@@ -64,7 +64,7 @@ cancel() { # SIGNAL-NUMBER
 	trap '' INT TERM HUP
 	[ -n "$srun_pid" ] && kill -TERM "$srun_pid" 2>/dev/null
 	local i
-	for i in $(seq $((${SLURM_CANCEL_WAIT:-60} * 5))); do
+	for i in $(seq $((${MODLAT_CANCEL_WAIT:-60} * 5))); do
 		scancel --quiet --name="$name" --user="$(id -un)" 2>/dev/null
 		[ -z "$(squeue -h --name="$name" --user="$(id -un)" -o %i 2>/dev/null)" ] && break
 		sleep 0.2
