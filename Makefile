@@ -45,8 +45,45 @@ NATIVE ?= 0
 QUIET ?=
 # QUIET=1 (or yes) means --quiet; anything else is passed on as it is
 QUIET_FLAG := $(if $(filter 1 yes,$(QUIET)),--quiet,$(QUIET))
-# Slurm: `make -j SRUN='srun -N1 -n1 -c2'` runs every fit/evaluation through srun
+# Cluster mode (README "Running on a Slurm cluster"): `make -j32 tables
+# CLUSTER=slurm` runs every fit, evaluation, selection, ablation and table as
+# a Slurm job step through scripts/slurm-step.sh (which checks that the node
+# sees the files, cancels the job on Ctrl-C and leaves no output when a job
+# fails); gen and bench stay here. Per-step requests: SLURM_CPUS (cores of
+# every step), SLURM_CPUS_RF (fit-rf's, for its threads), SLURM_MEM_<KIND>
+# (srun --mem), SLURM_TIME (minutes); SLURM_OPTS passes anything else to
+# srun (partition, account, qos). The defaults are about 4x what the paper
+# experiment's largest steps measured (README).
+CLUSTER ?=
+ifeq ($(filter slurm,$(CLUSTER)),)
+ifneq ($(CLUSTER),)
+$(error CLUSTER=$(CLUSTER): expected slurm (or nothing: every step runs here))
+endif
+endif
+SLURM_OPTS ?=
+SLURM_TIME ?= 30
+SLURM_CPUS ?= 1
+SLURM_CPUS_RF ?= 2
+SLURM_MEM_LR ?= 256M
+SLURM_MEM_RF ?= 1G
+SLURM_MEM_MLP ?= 256M
+SLURM_MEM_MEDN ?= 256M
+SLURM_MEM_LOP ?= 256M
+SLURM_MEM_EVALUATE ?= 1G
+SLURM_MEM_REPORT ?= 512M
+# the low-level escape hatch, without CLUSTER: a prefix of every step that
+# CLUSTER=slurm runs through Slurm (`SRUN='srun -N1 -n1 -c2'`); no node
+# check, no cancel on Ctrl-C, no clean-up of a failed job's outputs
 SRUN ?=
+ifneq ($(CLUSTER),)
+ifneq ($(SRUN),)
+$(error CLUSTER=$(CLUSTER) and SRUN=$(SRUN): give one of them (SRUN is the low-level form of CLUSTER))
+endif
+endif
+# step KIND, OUTPUTS: what runs a step of that kind (LR RF MLP MEDN LOP
+# EVALUATE REPORT) that writes OUTPUTS
+step = $(if $(CLUSTER),scripts/slurm-step.sh $(foreach o,$(2),--out $(o)) -c $(if $(filter RF,$(1)),$(SLURM_CPUS_RF),$(SLURM_CPUS)) \
+	--mem $(SLURM_MEM_$(1)) -t $(SLURM_TIME) $(SLURM_OPTS) --,$(SRUN))
 # selection tolerances, e.g. EPS='--eps-acc 0.03 --eps-r2 0.05'
 EPS ?=
 
@@ -293,6 +330,9 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 # variant -> fitting command and options; the fragment is the base RM's
 RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop
 rm_base = $(firstword $(subst -, ,$(1)))
+# a base RM's name in capitals (its SLURM_MEM_ suffix)
+uc = $(subst l,L,$(subst r,R,$(subst f,F,$(subst m,M,$(subst p,P,$(subst e,E,$(subst d,D,$(subst n,N,$(subst \
+	o,O,$(1))))))))))
 rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
 	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)$(if \
 	$(filter %-run,$(1)),--features run-state,)$(if $(filter %-both,$(1)),--features both,)
@@ -306,13 +346,14 @@ env_variants = $(RM_VARIANTS) $(if $(filter dynamic,$(1)),$(ABLATION_ONLY))
 MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(D)/$(e)/models/$(m).$(v).h5)))
 EVALS := $(subst /models/,/evals/,$(MODELS))
 
-# Fits and evaluations may run on a cluster: $(SRUN) prefixes them. They
-# take the bench lock shared, so they never run during a measurement here.
+# Fits and evaluations may run on a cluster ($(call step,...) prefixes
+# them). They take the bench lock shared, so they never run during a
+# measurement on the same machine.
 define model_rule
 $(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(B)/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
-	$(SRUN) $(B)/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
+	$(call step,$(call uc,$(call rm_base,$(3))),$$@) $(B)/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
 $(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
-	$(SRUN) $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+	$(call step,EVALUATE,$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5) $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
 endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
@@ -325,9 +366,9 @@ env_tps = $(patsubst %.h5,%.tps.h5,$(call env_evals,$(1),$(2)))
 env_datasets = $(patsubst %,$(D)/$(1)/%.h5,$(EXP_MODULES))
 define report_rule
 $(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex &: $(call env_evals,$(1),$(RM_VARIANTS)) $(call env_tps,$(1),$(RM_VARIANTS)) $(call env_datasets,$(1)) $(B)/select | $(TAB)
-	$(B)/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
+	$(call step,REPORT,$(D)/$(1)/selection.h5 $(TAB)/table6.$(1).md $(TAB)/table6.$(1).csv $(TAB)/table6.$(1).tex) $(B)/select $(QUIET_FLAG) $(EPS) -o $(D)/$(1)/selection.h5 --table $(TAB)/table6.$(1) $(call env_evals,$(1),$(RM_VARIANTS))
 $(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex &: $(call env_evals,$(1),$(call ABLATION_VARIANTS,$(1))) $(call env_datasets,$(1)) $(B)/ablate | $(TAB)
-	$(B)/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(call ABLATION_VARIANTS,$(1)))
+	$(call step,REPORT,$(TAB)/ablation.$(1).md $(TAB)/ablation.$(1).csv $(TAB)/ablation.$(1).tex) $(B)/ablate $(QUIET_FLAG) -o $(TAB)/ablation.$(1) $(call env_evals,$(1),$(call ABLATION_VARIANTS,$(1)))
 endef
 $(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
 SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)
@@ -336,7 +377,7 @@ TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(
 	$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(TAB)/scatter/$(e).$(m).csv $(TAB)/scatter/$(e).$(m).txt))
 define tables_rule
 $(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASET_FILES) $(SELECTIONS) paper/reference/paper-table5.csv $(B)/tables | $(TAB)/scatter
-	$(B)/tables $(QUIET_FLAG) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
+	$(call step,REPORT,$(TABLES_OUT)) $(B)/tables $(QUIET_FLAG) --exp $(EXP) --reference paper/reference -o $(TAB) $(D)
 endef
 $(if $(TABLES_OUT),$(eval $(tables_rule)))
 $(TAB) $(TAB)/scatter:
@@ -427,7 +468,7 @@ paper: tables figures
 # ---------------------------------------------------------------------------
 # Tests
 
-.PHONY: all check unit e2e protocol deps help clean distclean benchmark
+.PHONY: all check check-cluster unit e2e protocol deps help clean distclean benchmark
 
 unit: $(UNIT)
 	$(UNIT)
@@ -441,6 +482,12 @@ check: unit e2e protocol
 
 e2e: all
 	tests/e2e.sh
+
+# the pipeline through a real localhost Slurm (README "Running on a Slurm
+# cluster"); not part of check: it installs slurm-wlm and munge and starts
+# daemons (as root)
+check-cluster: all
+	tests/cluster.sh
 
 # bench's measurement protocol: the quiet guard, loops, repeats, kill -9
 protocol: all
@@ -475,12 +522,16 @@ help:
 	@echo "  make benchmark      fit/predict/bench speed figures, bench overhead, contention and"
 	@echo "                     repeatability ceiling per dataset of EXP (quiet machine)"
 	@echo "  make check          unit tests (also under ASan+UBSan) and end-to-end tests"
+	@echo "  make check-cluster  the pipeline through a localhost Slurm (root; installs slurm-wlm, munge)"
 	@echo "  make mutate         plant tests/mutants.txt's bugs one by one: the unit tests' kill rate"
 	@echo "  make deps           install the Debian packages modlat needs (root)"
 	@echo "  make clean          remove build/ and bin/ (data/ is kept)"
 	@echo
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
-	@echo "  QUIET=1  SRUN='srun ...' (fits, evaluations)  EPS='--eps-acc A --eps-r2 R'"
+	@echo "  QUIET=1  EPS='--eps-acc A --eps-r2 R'  SRUN='srun ...' (a prefix of the steps below)"
+	@echo "  CLUSTER=slurm  fits, evaluations, selection, ablation, tables as Slurm job steps;"
+	@echo "                 SLURM_OPTS='-p P -A A --qos Q'  SLURM_CPUS=$(SLURM_CPUS) SLURM_CPUS_RF=$(SLURM_CPUS_RF)"
+	@echo "                 SLURM_MEM_{LR,RF,MLP,MEDN,LOP,EVALUATE,REPORT}  SLURM_TIME=$(SLURM_TIME) (minutes)"
 	@echo "  DATASETS=shipped  start from $(SHIPDIR)/EXP/ENV/MODULE.h5 (no gen, no bench)"
 
 clean:

@@ -14,13 +14,25 @@
 #      ceiling (P10/P20 of the first median predicting the second over the
 #      re-measured subset). "n/a" where a dataset does not record it (measured
 #      before protocol 2, or imported).
-# --datasets runs part 3 only (seconds, nothing measured).
+#   4. the cluster mode on a localhost Slurm (scripts/slurm-local.sh; as root
+#      with slurm-wlm and munge, else skipped with a line): the time of one
+#      trivial job step (`true`) through srun and through
+#      scripts/slurm-step.sh, median of 25 each, against running it here;
+#      then the smoke experiment's `make -j4 evals` and the rest of
+#      `make -j4 tables` (selection, ablation, tables) here and with
+#      CLUSTER=slurm, from the same datasets (measured here first)
+# --datasets runs part 3 only (seconds, nothing measured); --cluster part 4
+# only (about 4 minutes on 2 cores).
 # Run it on a quiet machine: other load slows everything here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only_datasets=0
+only_cluster=0
 if [ "${1:-}" = --datasets ]; then
 	only_datasets=1
+	shift
+elif [ "${1:-}" = --cluster ]; then
+	only_cluster=1
 	shift
 fi
 EXP=${1:-paper}
@@ -93,8 +105,64 @@ datasets_report() {
 	done
 }
 
+# Part 4. The daemons are stopped by PID on the way out (trap).
+cluster_report() {
+	local why G i t0 t1 a b
+	echo "== cluster mode on a localhost Slurm"
+	if ! why=$(scripts/slurm-local.sh can-run); then
+		echo "   skipped: $why"
+		return 0
+	fi
+	S=$T/slurm # global: the EXIT trap reads it
+	chmod 755 "$T"
+	trap 'scripts/slurm-local.sh stop "$S"; rm -rf "$T"' EXIT
+	scripts/slurm-local.sh start "$S"
+	export SLURM_CONF=$S/slurm.conf MODLAT_LOCK=$T/bench.lock
+	echo "   node: $(sed -n 's/^NodeName=.* \(CPUs=[0-9]*\).* \(RealMemory=[0-9]*\).*/\1 \2/p' "$S/slurm.conf"), $(uptime | sed 's/.*\(load average\)/\1/')"
+	# one step, in ms; the median of 25
+	step_ms() {
+		for i in $(seq 25); do
+			t0=$(date +%s%N)
+			"$@" >/dev/null 2>&1 </dev/null
+			t1=$(date +%s%N)
+			echo $(((t1 - t0) / 1000000))
+		done | sort -n | sed -n 13p
+	}
+	a=$(step_ms bash -c true)
+	b=$(step_ms srun -c1 true)
+	i=$(step_ms scripts/slurm-step.sh -c1 -- true)
+	printf '   one trivial step (median of 25): here %s ms, srun %s ms, slurm-step.sh %s ms: overhead %s ms a step\n' \
+		"$a" "$b" "$i" "$((i - a))"
+	G=(make --no-print-directory -s EXP=smoke "DATA=$T/data" "TABDIR=$T/tables" QUIET=--quiet)
+	t0=$(date +%s%N)
+	"${G[@]}" -j2 datasets
+	echo "   smoke datasets measured here: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	run() { # LABEL MAKE-ARGS...
+		local l=$1 e v
+		shift
+		t0=$(date +%s%N)
+		"${G[@]}" -j4 evals "$@"
+		t1=$(date +%s%N)
+		"${G[@]}" -j4 tables "$@"
+		e=$(((t1 - t0) / 1000000)) v=$((($(date +%s%N) - t1) / 1000000))
+		printf '   %-22s make -j4 evals %6d ms, then make -j4 tables %6d ms\n' "$l" "$e" "$v"
+		echo "$e $v" >"$T/$l.ms"
+	}
+	run local
+	rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
+	run CLUSTER=slurm CLUSTER=slurm
+	read -r a b <"$T/local.ms"
+	read -r e v <"$T/CLUSTER=slurm.ms"
+	awk -v a="$a" -v b="$b" -v e="$e" -v v="$v" 'BEGIN { printf "   Slurm / local: evals %.2fx, selection + ablation + tables %.2fx, both %.2fx (target <= 1.5x)\n",
+		e / a, v / b, (e + v) / (a + b) }'
+}
+
 if [ $only_datasets = 1 ]; then
 	datasets_report
+	exit 0
+fi
+if [ $only_cluster = 1 ]; then
+	cluster_report
 	exit 0
 fi
 
@@ -152,3 +220,4 @@ for rm in lr rf mlp medn lop; do
 done
 
 datasets_report
+cluster_report

@@ -3,9 +3,16 @@
 #   deps.sh --missing   print the missing packages (nothing when all are there)
 #   deps.sh --install   install the missing ones with apt-get (root), or print
 #                       the exact apt-get line and fail (not root)
+#   deps.sh --cluster --missing | --install   the same for the packages of
+#                       the cluster tests (`make check-cluster`: a localhost
+#                       Slurm), which nothing else needs
 set -euo pipefail
 PKGS=(build-essential pkg-config libhdf5-dev hdf5-tools libopenblas-dev liblapacke-dev
       libcunit1-dev libdnnl-dev libinih-dev gnuplot-nox procps)
+if [ "${1:-}" = --cluster ]; then
+	PKGS=(slurm-wlm munge)
+	shift
+fi
 
 missing() {
 	local p
@@ -31,7 +38,7 @@ case "${1:-}" in
 	apt-get install -y -q --no-install-recommends $m >&2
 	;;
 *)
-	echo "usage: deps.sh --missing | --install" >&2
+	echo "usage: deps.sh [--cluster] --missing | --install" >&2
 	exit 2
 	;;
 esac

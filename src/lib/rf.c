@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,17 @@ void rf_params_init(struct rf_params *p)
 	p->threads = 0;
 }
 
+/* The cores this process may run on (its CPU affinity: what a Slurm job
+ * step or taskset grants it), else the online ones. */
 static int online_cores(void)
 {
-	long c = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long c;
 
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		c = CPU_COUNT(&set);
+	else
+		c = sysconf(_SC_NPROCESSORS_ONLN);
 	return c < 1 ? 1 : c > 1024 ? 1024 : (int)c;
 }
 
