@@ -79,6 +79,10 @@ ARCHFLAGS := $(if $(filter 1,$(NATIVE)),-march=native,)
 PKGS := hdf5 inih openblas lapacke
 PKG_CFLAGS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --cflags $(PKGS) 2>/dev/null),)
 PKG_LIBS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --libs $(PKGS) 2>/dev/null),)
+# XGBoost grows the boosted trees: only fit-gbt and the unit tests link it
+# (src/lib/gbt_xgb.c); prediction walks modlat's own copy of the trees
+XGB_CFLAGS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --cflags xgboost 2>/dev/null),)
+XGB_LIBS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --libs xgboost 2>/dev/null || echo -lxgboost),)
 CC := gcc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter $(ARCHFLAGS) $(SANFLAGS)
 CPPFLAGS := -D_GNU_SOURCE -DMODLAT_VERSION='"$(VERSION)"' -Isrc/lib -Iinclude $(PKG_CFLAGS)
@@ -93,9 +97,10 @@ BENCH_LIB := backend backend_onednn sysstat journal load bench
 IMPORT_LIB := csv import
 REPORT_LIB := select table report
 PREDICT_LIB := predictor
+XGB_LIB := gbt_xgb
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
 MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB) \
-	$(PREDICT_LIB),$(ALL_LIB))
+	$(PREDICT_LIB) $(XGB_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 # The sanitizer build never replaces bin/: its commands go to build/asan/bin
@@ -112,12 +117,13 @@ BINS := $(patsubst %,$(BINDIR)/%,$(COMMANDS))
 cmd_libs = $(CORE_LIB) $(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
 	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
-	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB)))))))
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB) $(if $(filter fit-gbt,$(1)),$(XGB_LIB))))))))
 
 all: $(BINS)
 
 $(BUILD)/lib/%.o: src/lib/%.c | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/lib/gbt_xgb.o: CPPFLAGS += $(XGB_CFLAGS)
 $(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
@@ -132,6 +138,7 @@ UNIT := $(BUILD)/tests/unit
 $(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS)) \
 		$(call lib_objs,$(ALL_LIB)) | $(BUILD)/tests
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
+$(BINDIR)/fit-gbt $(UNIT): LDLIBS += $(XGB_LIBS)
 
 BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: bench/%.c $(call lib_objs,$(CORE_LIB) $(MODEL_LIB)) | $(BUILD)/bench
@@ -250,7 +257,7 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 
 # ---- models and evaluations --------------------------------------------
 # variant -> fitting command and options; the fragment is the base RM's
-RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop
+RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt
 rm_base = $(firstword $(subst -, ,$(1)))
 rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
 	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)

@@ -12,7 +12,7 @@
 /* ---- orders and names ------------------------------------------------ */
 
 static const char *const variant_order[] = {
-	"lr", "rf", "mlp", "medn", "medn-d", "medn-xi", "medn-xm", "medn-r", "lop", NULL
+	"lr", "rf", "mlp", "medn", "medn-d", "medn-xi", "medn-xm", "medn-r", "lop", "gbt", "gbt-ca", NULL
 };
 
 static int rank_in(const char *const *list, const char *name)
