@@ -434,6 +434,31 @@ static int read_section(struct rm_settings *s, const struct config *c, const cha
 	return 0;
 }
 
+/* The entry of key in sec, else in [rm] (the one that set the value). */
+static const struct config_entry *setting(const struct config *c, const char *rm,
+					  const char *sec, const char *key)
+{
+	const struct config_entry *e = config_find(c, sec, key);
+
+	return e ? e : config_find(c, rm, key);
+}
+
+/* gbt's ranges beyond the shared keys' (XGBoost's learning rate is at most
+ * 1, its depth 1 to 30), named by file and line. */
+static int check_gbt(const struct rm_settings *s, const struct config *c, const char *sec,
+		     char *err)
+{
+	const struct config_entry *e;
+
+	if (!(s->lr <= 1) && (e = setting(c, "gbt", sec, "lr")))
+		return err_set(err, "%s:%d: [%s] lr = %s: expected a value in (0, 1] for gbt",
+			       e->file, e->line, e->section, e->value);
+	if ((s->max_depth < 1 || s->max_depth > 30) && (e = setting(c, "gbt", sec, "max_depth")))
+		return err_set(err, "%s:%d: [%s] max_depth = %s: expected 1 to 30 for gbt", e->file,
+			       e->line, e->section, e->value);
+	return 0;
+}
+
 int rm_settings_load(struct rm_settings *s, const char *rm, enum module_kind m,
 		     const struct experiment *x, char *err)
 {
@@ -458,6 +483,7 @@ int rm_settings_load(struct rm_settings *s, const char *rm, enum module_kind m,
 	}
 	s->seed = x->seed;
 	snprintf(sec, sizeof(sec), "%s.%s", rm, module_name(m));
-	return read_section(s, &x->raw, rm, err) < 0 || read_section(s, &x->raw, sec, err) < 0 ? -1
-												: 0;
+	if (read_section(s, &x->raw, rm, err) < 0 || read_section(s, &x->raw, sec, err) < 0)
+		return -1;
+	return strcmp(rm, "gbt") ? 0 : check_gbt(s, &x->raw, sec, err);
 }
