@@ -257,10 +257,11 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 
 # ---- models and evaluations --------------------------------------------
 # variant -> fitting command and options; the fragment is the base RM's
-RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt
+RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt gbt-ca
 rm_base = $(firstword $(subst -, ,$(1)))
 rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
-	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)
+	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)$(if \
+	$(filter %-ca,$(1)),--features channels,)
 
 MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(RM_VARIANTS),$(D)/$(e)/models/$(m).$(v).h5)))
 EVALS := $(subst /models/,/evals/,$(MODELS))

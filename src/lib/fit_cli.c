@@ -21,7 +21,8 @@ static void usage(const char *rm, FILE *f)
 		"Settings: the paper's for the dataset's module, then the experiment's\n"
 		"[%s] and [%s.MODULE] sections.\n\n"
 		"  -e, --experiment PATH  experiment folder or INI file (required)\n"
-		"  -f, --features SET     all | no-inferable | no-measurable | sampling (all)\n"
+		"  -f, --features SET     all | no-inferable | no-measurable | sampling |\n"
+		"                         channels (all and channel alignment) (all)\n"
 		"%s"
 		"  -o, --output PATH      output model (required)\n"
 		"  -q, --quiet            no progress on stderr\n"
@@ -34,7 +35,7 @@ static void usage(const char *rm, FILE *f)
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */
 static void variant_name(const char *rm, int direct, enum feature_set fs, char *buf, size_t len)
 {
-	static const char *const suffix[] = { "", "-xi", "-xm", "-r" };
+	static const char *const suffix[] = { "", "-xi", "-xm", "-r", "-ca" };
 
 	snprintf(buf, len, "%s%s%s", rm, direct ? "-d" : "", suffix[fs]);
 }
@@ -89,7 +90,7 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 			if (feature_set_from_name(optarg, &fs) < 0) {
 				fprintf(stderr,
 					"fit-%s: unknown feature set '%s', expected all, no-inferable, "
-					"no-measurable or sampling\n",
+					"no-measurable, sampling or channels\n",
 					rm, optarg);
 				return 2;
 			}

@@ -65,6 +65,7 @@ enum feature_set {
 	FEATURES_NO_INFERABLE,  /* MEDN-XI */
 	FEATURES_NO_MEASURABLE, /* MEDN-XM */
 	FEATURES_SAMPLING,      /* MEDN-R */
+	FEATURES_CHANNELS,      /* all, and cin's and cout's alignment (chanfeat.h): -ca */
 };
 
 struct model {
@@ -79,7 +80,8 @@ struct model {
 	struct attrs attrs;
 };
 
-/* "all", "no-inferable", "no-measurable", "sampling"; -1 when unknown. */
+/* "all", "no-inferable", "no-measurable", "sampling", "channels"; -1 when
+ * unknown. */
 int feature_set_from_name(const char *name, enum feature_set *fs);
 const char *feature_set_name(enum feature_set fs);
 
@@ -91,9 +93,12 @@ void model_release(struct model *m);
 int model_write(const struct model *m, const char *path, char *err);
 int model_read(struct model *m, const char *path, char *err);
 
-/* Maps the model's features to ds's columns (cols[d]); fails when ds is of
- * another module or lacks a feature. */
+/* Maps the model's features to ds's columns (cols[d]; a channel feature has
+ * a negative code, read with model_column); fails when ds is of another
+ * module or lacks a feature. */
 int model_bind(const struct model *m, const struct dataset *ds, int *cols, char *err);
+/* The value of column col (from model_bind) in row `row` of ds. */
+double model_column(const struct dataset *ds, size_t row, int col);
 
 /* Predicted latency (ms) from the d raw feature values, in the model's order,
  * within the bounds above. The hot path: no allocation. */
