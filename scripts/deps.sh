@@ -5,7 +5,7 @@
 #                       the exact apt-get line and fail (not root)
 set -euo pipefail
 PKGS=(build-essential pkg-config libhdf5-dev hdf5-tools libopenblas-dev liblapacke-dev
-      libcunit1-dev libdnnl-dev libinih-dev gnuplot-nox procps)
+      libcunit1-dev libdnnl-dev libinih-dev libxgboost-dev gnuplot-nox procps)
 
 missing() {
 	local p
