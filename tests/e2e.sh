@@ -95,9 +95,9 @@ echo "e2e: every regression model fits and evaluates"
 start=$(date +%s)
 if "${M[@]}" evals >"$T/make2.log" 2>&1; then ok "make evals EXP=smoke"; else
 	no "make evals EXP=smoke"; tail -5 "$T/make2.log"; fi
-echo "  (9 variants x 9 modules x 2 environments: $(($(date +%s) - start)) s)"
+echo "  (11 variants x 9 modules x 2 environments: $(($(date +%s) - start)) s)"
 n=$(ls "$D"/*/models/*.h5 2>/dev/null | wc -l)
-[ "$n" = 162 ] && ok "162 models" || no "162 models (found $n)"
+[ "$n" = 198 ] && ok "198 models" || no "198 models (found $n)"
 good=1
 for f in "$D"/static/evals/conv.*.h5; do
 	case $f in *.tps.h5) continue ;; esac
