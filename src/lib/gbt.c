@@ -14,7 +14,7 @@ void gbt_params_init(struct gbt_params *p)
 	p->max_depth = 6;
 	p->lr = 0.05;
 	p->lambda = 1.0;
-	p->min_child_weight = 1.0;
+	p->min_child_weight = 5.0;
 	p->subsample = 0.8;
 	p->colsample = 1.0;
 	p->max_bin = 256;
