@@ -1,6 +1,7 @@
 /* model.h - a fitted regression model: features, scaler, target, RM.
  *
- * model_fit picks the feature set's columns of a dataset, fits a min-max
+ * model_fit picks the feature set's columns of a dataset (the set
+ * "channels" adds features computed from cin and cout, chanfeat.h), fits a min-max
  * scaler on the training split only (x' = (x - min) / (max - min); a
  * constant column maps to 0), transforms the target (log latency unless the
  * settings say raw), and fits the RM on the training rows. LOP instead gets
@@ -27,7 +28,8 @@
  *   /train_min      float64 [d]   each feature's range in the training split
  *   /train_max      float64 [d]
  *   /params/NAME    the RM's arrays (param_set)
- *   attributes: rm (lr, rf, mlp, medn, lop), variant (medn-d, medn-xi, ...),
+ *   attributes: rm (lr, rf, mlp, medn, gbt, lop), variant (medn-d, medn-xi,
+ *     gbt-ca, ...),
  *     module, feature_set, target (log | raw), settings (the fragment text),
  *     seed, dataset, dataset_checksum, experiment, environment, tool_version,
  *     latency_min_ms, latency_max_ms (the training latencies' range),

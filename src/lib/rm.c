@@ -279,12 +279,12 @@ static void lop_free_rm(void *m)
 }
 
 static const struct rm_ops rms[] = {
-	{ "lr", 0, lr_fit, lr_one, lr_many, lr_save, lr_load, lr_free },
-	{ "rf", 0, rf_fit_rm, rf_one, rf_many, rf_save, rf_load, rf_free_rm },
-	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm },
-	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm },
-	{ "gbt", 0, gbt_fit_rm, gbt_one, gbt_many, gbt_save, gbt_load, gbt_free_rm },
-	{ "lop", 1, lop_fit_rm, lop_one, lop_many, lop_save, lop_load, lop_free_rm },
+	{ "lr", 0, lr_fit, lr_one, lr_many, lr_save, lr_load, lr_free, 0 },
+	{ "rf", 0, rf_fit_rm, rf_one, rf_many, rf_save, rf_load, rf_free_rm, 0 },
+	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm, 0 },
+	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm, 0 },
+	{ "gbt", 0, gbt_fit_rm, gbt_one, gbt_many, gbt_save, gbt_load, gbt_free_rm, 1 },
+	{ "lop", 1, lop_fit_rm, lop_one, lop_many, lop_save, lop_load, lop_free_rm, 0 },
 };
 
 const struct rm_ops *rm_find(const char *name)

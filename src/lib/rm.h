@@ -47,6 +47,8 @@ struct rm_ops {
 	int (*save)(const void *model, struct param_set *ps, char *err);
 	int (*load)(const struct param_set *ps, void **model, char *err);
 	void (*free)(void *model);
+	int few_rows;      /* 1: fits fewer training rows than features (trees need
+			      only 2 rows; the others d + 2) */
 };
 
 /* The RM called name ("lr", "rf", "mlp", "medn", "gbt", "lop"), or NULL. */
