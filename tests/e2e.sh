@@ -203,9 +203,9 @@ printf '\n[maxpool]\nhw = 32,28,14\n' >>"$T/experiments/smoke/experiment.ini"
 plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
 others=$(grep -E '^bin/(gen|bench|fit|evaluate)' <<<"$plan" | grep -v maxpool || true)
 if [ -z "$others" ] && [ "$(grep -c '^bin/gen' <<<"$plan")" = 1 ] && [ "$(grep -c '^bin/bench' <<<"$plan")" = 2 ] &&
-	[ "$(grep -c '^bin/fit' <<<"$plan")" = 18 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 18 ] &&
+	[ "$(grep -c '^bin/fit' <<<"$plan")" = 22 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 22 ] &&
 	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
-	ok "maxpool's input sizes rerun its gen, 2 benches, 18 fits and evaluations, and the tables only"
+	ok "maxpool's input sizes rerun its gen, 2 benches, 22 fits and evaluations, and the tables only"
 else
 	no "maxpool's sampling range reruns only maxpool and the tables"; echo "$plan" | cut -c1-100 | head -40
 fi
@@ -251,7 +251,7 @@ for e in static dynamic; do
 	cmp -s <(cut -d, -f1-4,6- "$T/j1/tables/table5.$e.csv") <(cut -d, -f1-4,6- "$T/tables/smoke/table5.$e.csv") ||
 		{ same=0; echo "    differs: table5.$e.csv"; }
 done
-[ $same = 1 ] && [ $n = 324 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
+[ $same = 1 ] && [ $n = 396 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
 	no "make -j2 gives the bytes of make -j1 ($n files compared)"
 
 "${M[@]}" evals >/dev/null 2>&1
@@ -459,7 +459,7 @@ for f in "$T"/j1/static/models/{conv,maxpool}.*.h5 "$T"/j1/static/evals/{conv,ma
 	cmp -s "$f" "$D/${f#$T/j1/}" || { same=0; echo "    differs: ${f#$T/j1/}"; }
 done
 [ -e "$D/static/models/bn.rf.h5" ] && same=0
-[ $same = 1 ] && [ $n = 36 ] && ok "from shipped datasets: the $n model and evaluation files are byte-identical" ||
+[ $same = 1 ] && [ $n = 44 ] && ok "from shipped datasets: the $n model and evaluation files are byte-identical" ||
 	no "from shipped datasets: byte-identical ($n files compared)"
 check "DATASETS=shipped: a second make has nothing to do (make -q)" "${M[@]}" -q DATASETS=shipped "SHIPDIR=$T/shipped" ENV=static tables
 
