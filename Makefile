@@ -69,6 +69,7 @@ SLURM_MEM_RF ?= 1G
 SLURM_MEM_MLP ?= 256M
 SLURM_MEM_MEDN ?= 256M
 SLURM_MEM_LOP ?= 256M
+SLURM_MEM_GBT ?= 1G
 SLURM_MEM_EVALUATE ?= 1G
 SLURM_MEM_REPORT ?= 512M
 # the low-level escape hatch, without CLUSTER: a prefix of every step that
@@ -80,7 +81,7 @@ ifneq ($(SRUN),)
 $(error CLUSTER=$(CLUSTER) and SRUN=$(SRUN): give one of them (SRUN is the low-level form of CLUSTER))
 endif
 endif
-# step KIND, OUTPUTS: what runs a step of that kind (LR RF MLP MEDN LOP
+# step KIND, OUTPUTS: what runs a step of that kind (LR RF MLP MEDN LOP GBT
 # EVALUATE REPORT) that writes OUTPUTS
 step = $(if $(CLUSTER),scripts/slurm-step.sh $(foreach o,$(2),--out $(o)) -c $(if $(filter RF,$(1)),$(SLURM_CPUS_RF),$(SLURM_CPUS)) \
 	--mem $(SLURM_MEM_$(1)) -t $(SLURM_TIME) $(SLURM_OPTS) --,$(SRUN))
@@ -116,6 +117,10 @@ ARCHFLAGS := $(if $(filter 1,$(NATIVE)),-march=native,)
 PKGS := hdf5 inih openblas lapacke
 PKG_CFLAGS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --cflags $(PKGS) 2>/dev/null),)
 PKG_LIBS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --libs $(PKGS) 2>/dev/null),)
+# XGBoost grows the boosted trees: only fit-gbt and the unit tests link it
+# (src/lib/gbt_xgb.c); prediction walks modlat's own copy of the trees
+XGB_CFLAGS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --cflags xgboost 2>/dev/null),)
+XGB_LIBS := $(if $(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),$(shell pkg-config --libs xgboost 2>/dev/null || echo -lxgboost),)
 CC := gcc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter $(ARCHFLAGS) $(SANFLAGS)
 CPPFLAGS := -D_GNU_SOURCE -DMODLAT_VERSION='"$(VERSION)"' -Isrc/lib -Iinclude $(PKG_CFLAGS)
@@ -131,9 +136,13 @@ IMPORT_LIB := csv import
 REPORT_LIB := select table report
 PREDICT_LIB := predictor
 NETREPORT_LIB := netreport
+XGB_LIB := gbt_xgb
 ALL_LIB := $(patsubst src/lib/%.c,%,$(wildcard src/lib/*.c))
 MODEL_LIB := $(filter-out $(CORE_LIB) $(GEN_LIB) $(BENCH_LIB) $(IMPORT_LIB) $(REPORT_LIB) \
-	$(PREDICT_LIB) $(NETREPORT_LIB),$(ALL_LIB))
+	$(PREDICT_LIB) $(NETREPORT_LIB) $(XGB_LIB),$(ALL_LIB))
+# libmodlat and the benchmarks: everything but the XGBoost fitting (a gbt
+# model is walked by rf.c's code, so prediction needs no XGBoost)
+LIBMODLAT_LIB := $(filter-out $(XGB_LIB),$(ALL_LIB))
 lib_objs = $(patsubst %,$(BUILD)/lib/%.o,$(filter $(ALL_LIB),$(1)))
 
 # The sanitizer build never replaces bin/: its commands go to build/asan/bin
@@ -152,12 +161,13 @@ cmd_libs = $(CORE_LIB) $(if $(filter tables,$(1)),$(REPORT_LIB) $(MODEL_LIB) $(P
 	$(NETREPORT_LIB),$(if $(filter split-config,$(1)),$(GEN_LIB) $(MODEL_LIB),$(if $(filter gen,$(1)),$(GEN_LIB),$(if \
 	$(filter bench,$(1)),$(BENCH_LIB),$(if $(filter import,$(1)),$(IMPORT_LIB),$(if \
 	$(filter select ablate tables,$(1)),$(REPORT_LIB),$(if $(filter predict,$(1)),$(MODEL_LIB) \
-	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB))))))))
+	$(PREDICT_LIB) select table sysstat csv,$(MODEL_LIB) $(if $(filter fit-gbt,$(1)),$(XGB_LIB)))))))))
 
 all: $(BINS)
 
 $(BUILD)/lib/%.o: src/lib/%.c | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/lib/gbt_xgb.o: CPPFLAGS += $(XGB_CFLAGS)
 $(BUILD)/cmd/%.o: src/cmd/%.c | $(BUILD)/cmd
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
@@ -172,10 +182,11 @@ UNIT := $(BUILD)/tests/unit
 $(UNIT): $(BUILD)/tests/unit.o $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS)) \
 		$(call lib_objs,$(ALL_LIB)) | $(BUILD)/tests
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcunit -o $@
+$(BINDIR)/fit-gbt $(UNIT): LDLIBS += $(XGB_LIBS)
 
 BENCH_PROGS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
-$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(ALL_LIB)) | $(BUILD)/bench
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(ALL_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
+$(BUILD)/bench/%: bench/%.c $(call lib_objs,$(LIBMODLAT_LIB)) | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(call lib_objs,$(LIBMODLAT_LIB)) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD) $(BUILD)/lib $(BUILD)/pic $(BUILD)/cmd $(BUILD)/tests $(BUILD)/bin $(BUILD)/bench bin:
 	mkdir -p $@
@@ -190,14 +201,14 @@ DESTDIR ?=
 SOMAJOR := 0
 LIB_SO := $(BUILD)/libmodlat.so.$(VERSION)
 LIB_A := $(BUILD)/libmodlat.a
-PIC_OBJS := $(patsubst %,$(BUILD)/pic/%.o,$(ALL_LIB))
+PIC_OBJS := $(patsubst %,$(BUILD)/pic/%.o,$(LIBMODLAT_LIB))
 
 $(BUILD)/pic/%.o: src/lib/%.c | $(BUILD)/pic
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
 $(LIB_SO): $(PIC_OBJS) src/lib/libmodlat.map
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libmodlat.so.$(SOMAJOR) \
 		-Wl,--version-script,src/lib/libmodlat.map $(PIC_OBJS) $(LDLIBS) -o $@
-$(LIB_A): $(call lib_objs,$(ALL_LIB))
+$(LIB_A): $(call lib_objs,$(LIBMODLAT_LIB))
 	rm -f $@ && ar rcs $@ $^
 .PHONY: lib install
 lib: $(LIB_SO) $(LIB_A)
@@ -328,14 +339,15 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 
 # ---- models and evaluations --------------------------------------------
 # variant -> fitting command and options; the fragment is the base RM's
-RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop
+RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt gbt-ca
 rm_base = $(firstword $(subst -, ,$(1)))
 # a base RM's name in capitals (its SLURM_MEM_ suffix)
-uc = $(subst l,L,$(subst r,R,$(subst f,F,$(subst m,M,$(subst p,P,$(subst e,E,$(subst d,D,$(subst n,N,$(subst \
-	o,O,$(1))))))))))
+uc = $(subst g,G,$(subst b,B,$(subst t,T,$(subst l,L,$(subst r,R,$(subst f,F,$(subst m,M,$(subst p,P,$(subst e,E,$(subst d,D,$(subst n,N,$(subst \
+	o,O,$(1)))))))))))))
 rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
 	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)$(if \
-	$(filter %-run,$(1)),--features run-state,)$(if $(filter %-both,$(1)),--features both,)
+	$(filter %-run,$(1)),--features run-state,)$(if $(filter %-both,$(1)),--features both,)$(if \
+	$(filter %-ca,$(1)),--features channels,)
 # the ablation's variants that see the state during the timed runs: no
 # predictor knows it at query time, so selection never gets them; only in
 # the dynamic environment (in the static one the quiet guard holds that

@@ -7,7 +7,8 @@
  * selection file (data/EXP/ENV/selection.h5, the time- or space-efficient
  * scheme). modlat_predict builds the feature vector each model was fitted
  * on, by name: sampling parameters from the module description, inferable
- * ones (data_size, param_count, flops, out_size) computed from it, measurable
+ * ones (data_size, param_count, flops, out_size) and the channel-alignment
+ * ones of gbt-ca-style models (cin_ceil8 ... cout_pow2) computed from it, measurable
  * ones (mem_avail, util) from the description or read from this machine. The
  * name-to-source mapping is worked out once, at open, so a prediction does no
  * allocation, no I/O (unless it reads the machine's state) and no string

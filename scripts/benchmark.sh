@@ -2,7 +2,7 @@
 # benchmark.sh [--datasets] EXP - the speed figures the README reports,
 # measured here.
 #   1. micro-benchmarks on synthetic conv-sized data (build/bench/*)
-#   2. every RM fitted on EXP's static conv dataset (7,000 training rows in
+#   2. every RM (and gbt-ca) fitted on EXP's static conv dataset (7,000 training rows in
 #      the paper experiment): fit time, peak memory, time per single
 #      prediction (Tps), batched throughput, size
 #   3. per dataset (DATA/EXP/ENV/MODULE.h5): bench's overhead, the time spent
@@ -208,8 +208,11 @@ fi
 echo "== every RM on $ds ($(attr "$ds" experiment), $(h5dump -H -d /latency_ms "$ds" | sed -n 's/.*SIMPLE { ( \([0-9]*\) ).*/\1/p') samples)"
 printf '%-8s %10s %12s %12s %14s %10s %8s %8s\n' rm fit_s peak_MiB Tps_us batch_us/smp size_KB testP20 testR2
 cfg=$D/cfg
-for rm in lr rf mlp medn lop; do
-	log=$(bin/fit-$rm -e "$cfg/fit.conv.$rm.ini" "$ds" -o "$T/$rm.h5" 2>&1)
+for rm in lr rf mlp medn lop gbt gbt-ca; do
+	base=${rm%%-*}
+	flags=()
+	[ "$rm" = gbt-ca ] && flags=(--features channels)
+	log=$(bin/fit-$base -e "$cfg/fit.conv.$base.ini" "${flags[@]}" "$ds" -o "$T/$rm.h5" 2>&1)
 	fit=$(sed -n 's/.*fit in \([0-9.]*\) s.*/\1/p' <<<"$log")
 	mem=$(sed -n 's/.*peak memory \([0-9.]*\) MiB.*/\1/p' <<<"$log")
 	bin/evaluate -q "$T/$rm.h5" "$ds" -o "$T/$rm.eval.h5" -t "$T/$rm.tps.h5"

@@ -8,7 +8,7 @@
 #                       Slurm), which nothing else needs
 set -euo pipefail
 PKGS=(build-essential pkg-config libhdf5-dev hdf5-tools libopenblas-dev liblapacke-dev
-      libcunit1-dev libdnnl-dev libinih-dev gnuplot-nox procps)
+      libcunit1-dev libdnnl-dev libinih-dev libxgboost-dev gnuplot-nox procps)
 if [ "${1:-}" = --cluster ]; then
 	PKGS=(slurm-wlm munge)
 	shift

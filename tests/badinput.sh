@@ -88,7 +88,7 @@ b[i:i + 8] = struct.pack("<d", -7.777777); open(p, "wb").write(b)
 EOF
 
 echo "badinput: options (every executable)"
-CMDS="gen bench import fit-lr fit-rf fit-mlp fit-medn fit-lop evaluate select ablate tables predict split-config"
+CMDS="gen bench import fit-lr fit-rf fit-mlp fit-medn fit-lop fit-gbt evaluate select ablate tables predict split-config"
 for c in $CMDS; do
 	bad "$c --bogus" "^$c: unknown option '--bogus'; try '$c --help'$" "$BIN/$c" --bogus
 done
@@ -186,7 +186,7 @@ bad "bench: a dataset for a gen file" "ds\.h5: .*format is 'modlat-dataset', exp
 	"$BIN/bench" -q -e exp.ini ds.h5 -o "$O/b.h5"
 bad "bench: unknown environment" "windy" "$BIN/bench" -q -e exp.ini -E windy g.h5 -o "$O/b.h5"
 bad "bench: truncated" "trunc\.h5" "$BIN/bench" -q -e exp.ini trunc.h5 -o "$O/b.h5"
-for rm in lr rf mlp medn lop; do
+for rm in lr rf mlp medn lop gbt; do
 	bad "fit-$rm: text file" "text\.h5" "$BIN/fit-$rm" -q -e exp.ini text.h5 -o "$O/m.h5"
 done
 bad "fit-lr: gen file" "g\.h5: .*format is 'modlat-gen', expected 'modlat-dataset'" \
@@ -234,6 +234,12 @@ printf '[medn]\nepochs = -1\n' >epochs.ini
 bad "fit-rf: trees = 0" "trees0\.ini.*trees" "$BIN/fit-rf" -q -e trees0.ini ds.h5 -o "$O/m.h5"
 bad "fit-mlp: lr = nan" "lrnan\.ini.*lr" "$BIN/fit-mlp" -q -e lrnan.ini ds.h5 -o "$O/m.h5"
 bad "fit-medn: epochs = -1" "epochs\.ini.*epochs" "$BIN/fit-medn" -q -e epochs.ini ds.h5 -o "$O/m.h5"
+printf '[gbt]\nlr = 2\n' >gbtlr.ini
+printf '[gbt]\nsubsample = 0\n' >gbtsub.ini
+printf '[gbt]\nmax_depth = 0\n' >gbtdepth.ini
+bad "fit-gbt: lr = 2" "gbtlr\.ini:2: .*lr" "$BIN/fit-gbt" -q -e gbtlr.ini ds.h5 -o "$O/m.h5"
+bad "fit-gbt: subsample = 0" "gbtsub\.ini:2: .*subsample" "$BIN/fit-gbt" -q -e gbtsub.ini ds.h5 -o "$O/m.h5"
+bad "fit-gbt: max_depth = 0" "gbtdepth\.ini:2: .*max_depth" "$BIN/fit-gbt" -q -e gbtdepth.ini ds.h5 -o "$O/m.h5"
 "$BIN/import" -q --map good.ini good.csv -o ds2.h5
 printf '[import]\nmodule = bn\nlatency = t_ms\n[sampling]\nbatch = N\ncin = C_in\nhw = C_out\n' >bn.ini
 "$BIN/import" -q --map bn.ini good.csv -o bn.h5 && "$BIN/fit-lr" -q -e exp.ini bn.h5 -o bnlr.h5

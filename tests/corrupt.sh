@@ -48,7 +48,7 @@ D=$T/data/smoke
 S=$D/static
 C=$T/cfg
 mkdir -p "$S/models" "$S/evals"
-VARIANTS="lr rf mlp medn lop medn-d"
+VARIANTS="lr rf mlp medn lop medn-d gbt"
 {
 	bin/split-config experiments/smoke -o "$C" &&
 		bin/gen -q -e "$C/gen.$m.ini" --name smoke $m -o "$D/$m.gen.h5" &&
@@ -64,7 +64,7 @@ VARIANTS="lr rf mlp medn lop medn-d"
 		(cd "$T" && "$ROOT/bin/select" -q -o data/smoke/static/selection.h5 \
 			$(for v in $VARIANTS; do echo data/smoke/static/evals/$m.$v.h5; done))
 } >"$T/pipeline.log" 2>&1
-if [ $? = 0 ]; then ok "the smoke pipeline for $m (dataset, 6 models, evaluations, selection)"; else
+if [ $? = 0 ]; then ok "the smoke pipeline for $m (dataset, 7 models, evaluations, selection)"; else
 	no "the smoke pipeline for $m"; tail -5 "$T/pipeline.log"; echo "$pass passed, $fail failed"; exit 1; fi
 
 echo "corrupt: the files are HDF5 1.10 with checksummed metadata, and other tools read them"

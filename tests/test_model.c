@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chanfeat.h"
 #include "config.h"
 #include "dataset.h"
 #include "err.h"
@@ -112,6 +113,30 @@ static void test_feature_sets(void)
 	CU_ASSERT_EQUAL(model_fit(&m, &ds, "lr", FEATURES_SAMPLING, &s, err), 0);
 	CU_ASSERT_STRING_EQUAL(m.names[2], "cout");
 	model_release(&m);
+	/* channels: all nine, then cin's and cout's five alignment features,
+	 * computed from the rows' cin and cout */
+	{
+		int cols[MODEL_MAX_FEATURES];
+		size_t i, j;
+
+		CU_ASSERT_EQUAL_FATAL(model_fit(&m, &ds, "lr", FEATURES_CHANNELS, &s, err), 0);
+		CU_ASSERT_EQUAL_FATAL(m.d, 19);
+		CU_ASSERT_STRING_EQUAL(m.names[8], "out_size");
+		CU_ASSERT_STRING_EQUAL(m.names[9], "cin_ceil8");
+		CU_ASSERT_STRING_EQUAL(m.names[13], "cin_pow2");
+		CU_ASSERT_STRING_EQUAL(m.names[14], "cout_ceil8");
+		CU_ASSERT_STRING_EQUAL(m.names[18], "cout_pow2");
+		CU_ASSERT_EQUAL_FATAL(model_bind(&m, &ds, cols, err), 0);
+		for (i = 0; i < ds.n; i++)
+			for (j = 0; j < 5; j++) {
+				CU_ASSERT_EQUAL(model_column(&ds, i, cols[9 + j]),
+						chanfeat_value((enum chanfeat_op)j, ds.features[i * 9 + 1]));
+				CU_ASSERT_EQUAL(model_column(&ds, i, cols[14 + j]),
+						chanfeat_value((enum chanfeat_op)j, ds.features[i * 9 + 2]));
+			}
+		CU_ASSERT_STRING_EQUAL(feature_set_name(FEATURES_CHANNELS), "channels");
+		model_release(&m);
+	}
 	/* LOP takes out_size, data_size, flops whatever the set */
 	settings(&s, "lop");
 	CU_ASSERT_EQUAL_FATAL(model_fit(&m, &ds, "lop", FEATURES_ALL, &s, err), 0);
@@ -244,7 +269,7 @@ static void test_lop_recovers_linear_latency(void)
 
 static void test_round_trip_and_determinism(void)
 {
-	static const char *const rms[] = { "lr", "rf", "mlp", "medn", "lop" };
+	static const char *const rms[] = { "lr", "rf", "mlp", "medn", "lop", "gbt" };
 	char err[ERR_LEN], p1[512], p2[512], h1[17], h2[17];
 	struct rm_settings s;
 	struct dataset ds;
@@ -256,7 +281,7 @@ static void test_round_trip_and_determinism(void)
 	synth(&ds, "linear");
 	pa = calloc(ds.n, sizeof(double));
 	pb = calloc(ds.n, sizeof(double));
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		settings(&s, rms[k]);
 		s.trees = 20;
 		s.epochs = 20;
@@ -355,7 +380,7 @@ static void test_fit_errors(void)
 
 /* ---- bounds ------------------------------------------------------------ */
 
-static const char *const all_rms[] = { "lr", "rf", "mlp", "medn", "lop" };
+static const char *const all_rms[] = { "lr", "rf", "mlp", "medn", "lop", "gbt" };
 
 /* rm fitted on ds with small settings (fast, still real fits). */
 static void fit_small(struct model *m, const struct dataset *ds, const char *rm,
@@ -405,7 +430,7 @@ static void test_bounds_every_rm(void)
 	synth(&ds, "linear");
 	train_latency(&ds, &lo, &hi);
 	rng_init(&r, 3, 0);
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		fit_small(&m, &ds, all_rms[k], FEATURES_ALL);
 		ASSERT_CLOSE(m.lat_min, lo, 0);
 		ASSERT_CLOSE(m.lat_max, hi, 0);
@@ -483,7 +508,7 @@ static void test_bounds_dataset(void)
 		if (ds.split[i] == SPLIT_TEST)
 			for (j = 0; j < ds.d; j++)
 				ds.features[i * ds.d + j] *= i % 2 ? 1e9 : 1e-9;
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		fit_small(&m, &ds, all_rms[k], FEATURES_ALL);
 		CU_ASSERT_EQUAL_FATAL(model_predict_dataset(&m, &ds, out, err), 0);
 		CU_ASSERT_EQUAL_FATAL(model_bind(&m, &ds, cols, err), 0);

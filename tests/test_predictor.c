@@ -176,6 +176,57 @@ static double feature(const char *const *names, const double *x, int d, const ch
 	return NAN;
 }
 
+/* The channel-alignment features (feature set "channels") come from the
+ * query's cin and cout, worked out by hand, and the prediction is the
+ * model's on them. */
+static void test_channels(void)
+{
+	struct modlat_predictor *p;
+	struct modlat_module mod = given("conv", 2, 12, 48, 8, 3, 2);
+	const char *const *names;
+	struct model m;
+	char err[MODLAT_ERR_LEN];
+	double x[MODEL_MAX_FEATURES], v;
+	int d;
+
+	fit_write(MODULE_CONV, FEATURES_CHANNELS, tmp("conv.lr-ca.h5"), &m);
+	p = modlat_open(tmp("conv.lr-ca.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	d = modlat_features(p, &mod, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL_FATAL(d, 22);
+	/* cin 12: 16, 16, no, no, 4; cout 48: 48, 48, yes, yes, 16 */
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_ceil8"), 16);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_ceil16"), 16);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_div8"), 0);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_div16"), 0);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_pow2"), 4);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cout_ceil8"), 48);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cout_ceil16"), 48);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cout_div8"), 1);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cout_div16"), 1);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cout_pow2"), 16);
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), 0);
+	CU_ASSERT_EQUAL(v, model_predict_one(&m, x));
+	/* cout is needed: a conv query without it is refused */
+	mod.cout = 0;
+	CU_ASSERT_EQUAL(modlat_predict(p, &mod, &v, err), -1);
+	modlat_close(p);
+	model_release(&m);
+
+	/* bn has cin only: its nine features and five more */
+	fit_write(MODULE_BN, FEATURES_CHANNELS, tmp("bn.lr-ca.h5"), NULL);
+	p = modlat_open(tmp("bn.lr-ca.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	mod = given("bn", 2, 40, 0, 8, 0, 0);
+	d = modlat_features(p, &mod, x, MODEL_MAX_FEATURES, &names, err);
+	CU_ASSERT_EQUAL_FATAL(d, 14);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_ceil16"), 48);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_div8"), 1);
+	CU_ASSERT_EQUAL(feature(names, x, d, "cin_pow2"), 8);
+	CU_ASSERT(isnan(feature(names, x, d, "cout_pow2")));
+	modlat_close(p);
+}
+
 static void test_inferable(void)
 {
 	struct modlat_predictor *p;
@@ -524,6 +575,8 @@ static void test_bounds_every_rm(void)
 		{ "medn", "medn-xm", FEATURES_NO_MEASURABLE },
 		{ "medn", "medn-r", FEATURES_SAMPLING },
 		{ "lop", "lop", FEATURES_ALL },
+		{ "gbt", "gbt", FEATURES_ALL },
+		{ "gbt", "gbt-ca", FEATURES_CHANNELS },
 	};
 	/* far queries: which field, its value (shapes chosen so that the
 	 * tensors stay possible) */
@@ -773,5 +826,6 @@ static void test_threads(void)
 }
 
 UNIT_SUITE("predictor", UNIT_TEST(test_same_as_model), UNIT_TEST(test_inferable),
+	   UNIT_TEST(test_channels),
 	   UNIT_TEST(test_bad_input), UNIT_TEST(test_live_state), UNIT_TEST(test_selection),
 	   UNIT_TEST(test_bounds_every_rm), UNIT_TEST(test_batch_network), UNIT_TEST(test_threads));

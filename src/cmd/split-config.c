@@ -26,7 +26,7 @@
 #include "rm.h"
 #include "util.h"
 
-static const char *const rms[] = { "lr", "rf", "mlp", "medn", "lop", NULL };
+static const char *const rms[] = { "lr", "rf", "mlp", "medn", "gbt", "lop", NULL };
 
 static int dry_run;      /* -n: write nothing */
 static FILE *changed_to; /* --mk: where "c:PATH" goes for each fragment that changes */

@@ -22,11 +22,12 @@ static const char *const dynamic_keys[] = { "duty", "period_ms", "load_threads",
 static const char *const sampling_keys[] = { "count", "batch", "cin", "cout", "hw", "kernel",
 					     "stride", "flop_cap", "mem_cap_mb", NULL };
 /* Regression-model sections: [RM] or [RM.MODULE]. */
-static const char *const rm_names[] = { "lr", "rf", "mlp", "medn", "lop", NULL };
+static const char *const rm_names[] = { "lr", "rf", "mlp", "medn", "gbt", "lop", NULL };
 static const char *const rm_keys[] = { "trees",  "max_depth", "max_features", "min_samples_split",
 				       "min_samples_leaf", "bootstrap", "threads", "hidden",
 				       "encoder", "weight", "epochs", "lr", "batch", "target",
-				       "activation",
+				       "activation", "lambda", "min_child_weight", "subsample",
+				       "colsample", "max_bin",
 				       NULL };
 
 static int in_list(const char *s, const char *const *list)

@@ -120,7 +120,7 @@ static int time_single(const struct model *m, const struct dataset *ds, const in
 	}
 	for (i = 0; i < nt; i++)
 		for (j = 0; j < m->d; j++)
-			X[i * m->d + j] = ds->features[rows[i] * ds->d + cols[j]];
+			X[i * m->d + j] = model_column(ds, rows[i], cols[j]);
 	for (k = 0, i = 0; k < TPS_ROUNDS; k++) {
 		double t0 = now_s();
 

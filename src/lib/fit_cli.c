@@ -22,8 +22,9 @@ static void usage(const char *rm, FILE *f)
 		"[%s] and [%s.MODULE] sections.\n\n"
 		"  -e, --experiment PATH  experiment folder or INI file (required)\n"
 		"  -f, --features SET     all | no-inferable | no-measurable | sampling |\n"
-		"                         run-state | both (all; the last two add the state\n"
-		"                         during the timed runs, for the ablation)\n"
+		"                         channels | run-state | both (all; channels adds\n"
+		"                         channel alignment, the last two the state during\n"
+		"                         the timed runs, for the ablation)\n"
 		"%s"
 		"  -o, --output PATH      output model (required)\n"
 		"  -q, --quiet            no progress on stderr\n"
@@ -36,7 +37,7 @@ static void usage(const char *rm, FILE *f)
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */
 static void variant_name(const char *rm, int direct, enum feature_set fs, char *buf, size_t len)
 {
-	static const char *const suffix[FEATURE_SET_COUNT] = { "", "-xi", "-xm", "-r", "-run", "-both" };
+	static const char *const suffix[FEATURE_SET_COUNT] = { "", "-xi", "-xm", "-r", "-ca", "-run", "-both" };
 
 	snprintf(buf, len, "%s%s%s", rm, direct ? "-d" : "", suffix[fs]);
 }
@@ -91,7 +92,7 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 			if (feature_set_from_name(optarg, &fs) < 0) {
 				fprintf(stderr,
 					"fit-%s: unknown feature set '%s', expected all, no-inferable, "
-					"no-measurable, sampling, run-state or both\n",
+					"no-measurable, sampling, channels, run-state or both\n",
 					rm, optarg);
 				return 2;
 			}

@@ -1,6 +1,7 @@
 /* model.h - a fitted regression model: features, scaler, target, RM.
  *
- * model_fit picks the feature set's columns of a dataset, fits a min-max
+ * model_fit picks the feature set's columns of a dataset (the set
+ * "channels" adds features computed from cin and cout, chanfeat.h), fits a min-max
  * scaler on the training split only (x' = (x - min) / (max - min); a
  * constant column maps to 0), transforms the target (log latency unless the
  * settings say raw), and fits the RM on the training rows. LOP instead gets
@@ -27,7 +28,8 @@
  *   /train_min      float64 [d]   each feature's range in the training split
  *   /train_max      float64 [d]
  *   /params/NAME    the RM's arrays (param_set)
- *   attributes: rm (lr, rf, mlp, medn, lop), variant (medn-d, medn-xi, ...),
+ *   attributes: rm (lr, rf, mlp, medn, gbt, lop), variant (medn-d, medn-xi,
+ *     gbt-ca, ...),
  *     module, feature_set, target (log | raw), settings (the fragment text),
  *     seed, dataset, dataset_checksum, experiment, environment, tool_version,
  *     latency_min_ms, latency_max_ms (the training latencies' range),
@@ -65,10 +67,11 @@ enum feature_set {
 	FEATURES_NO_INFERABLE,  /* MEDN-XI */
 	FEATURES_NO_MEASURABLE, /* MEDN-XM */
 	FEATURES_SAMPLING,      /* MEDN-R */
+	FEATURES_CHANNELS,      /* all, and cin's and cout's alignment (chanfeat.h): -ca */
 	FEATURES_RUN_STATE,     /* MEDN-RUN: the state during the timed runs instead of before */
 	FEATURES_BOTH,          /* MEDN-BOTH: the state before and during the timed runs */
 };
-#define FEATURE_SET_COUNT 6
+#define FEATURE_SET_COUNT 7
 
 struct model {
 	const struct rm_ops *ops;
@@ -82,10 +85,11 @@ struct model {
 	struct attrs attrs;
 };
 
-/* "all", "no-inferable", "no-measurable", "sampling", "run-state", "both";
- * -1 when unknown. The state during the timed runs (dataset_add_run_state's
- * columns, kind "run-state") is in the last two sets only: a predictor
- * cannot know it at query time, so it serves the ablation, not selection. */
+/* "all", "no-inferable", "no-measurable", "sampling", "channels",
+ * "run-state", "both"; -1 when unknown. The state during the timed runs
+ * (dataset_add_run_state's columns, kind "run-state") is in the last two
+ * sets only: a predictor cannot know it at query time, so it serves the
+ * ablation, not selection. */
 int feature_set_from_name(const char *name, enum feature_set *fs);
 const char *feature_set_name(enum feature_set fs);
 
@@ -97,9 +101,12 @@ void model_release(struct model *m);
 int model_write(const struct model *m, const char *path, char *err);
 int model_read(struct model *m, const char *path, char *err);
 
-/* Maps the model's features to ds's columns (cols[d]); fails when ds is of
- * another module or lacks a feature. */
+/* Maps the model's features to ds's columns (cols[d]; a channel feature has
+ * a negative code, read with model_column); fails when ds is of another
+ * module or lacks a feature. */
 int model_bind(const struct model *m, const struct dataset *ds, int *cols, char *err);
+/* The value of column col (from model_bind) in row `row` of ds. */
+double model_column(const struct dataset *ds, size_t row, int col);
 
 /* Predicted latency (ms) from the d raw feature values, in the model's order,
  * within the bounds above. The hot path: no allocation. */

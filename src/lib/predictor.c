@@ -13,6 +13,7 @@
 
 #include "sysstat.h"
 
+#include "chanfeat.h"
 #include "err.h"
 #include "h5io.h"
 #include "model.h"
@@ -73,7 +74,9 @@ struct bound_model {
 	struct model m;
 	enum module_kind kind;
 	char *path;
-	unsigned char src[MODEL_MAX_FEATURES]; /* d: enum source */
+	unsigned char src[MODEL_MAX_FEATURES]; /* d: enum source, or a channel feature:
+						  SRC_COUNT + base * CHANFEAT_COUNT + op
+						  (chanfeat.h) */
 	unsigned need;                         /* enum module_param bits that must be > 0 */
 	int inferable, mem, util;              /* uses an inferable / M / U */
 };
@@ -114,14 +117,27 @@ static int bind(struct bound_model *b, char *err)
 	int s;
 
 	for (j = 0; j < b->m.d; j++) {
+		int base;
+		enum chanfeat_op op;
+
 		for (s = 0; s < SRC_COUNT; s++)
 			if (!strcmp(b->m.names[j], source_names[s]))
 				break;
+		if (s == SRC_COUNT && chanfeat_parse(b->m.names[j], &base, &op) == 0) {
+			/* cin's or cout's alignment: computed from the shape */
+			s = base == 0 ? SRC_CIN : SRC_COUT;
+			if (!(params & (1u << s)))
+				return err_set(err, "%s: feature '%s' is not a parameter of module '%s'",
+					       b->path, b->m.names[j], module_name(b->kind));
+			b->need |= 1u << s;
+			b->src[j] = (unsigned char)(SRC_COUNT + base * CHANFEAT_COUNT + (int)op);
+			continue;
+		}
 		if (s == SRC_COUNT)
 			return err_set(err,
 				       "%s: feature '%s' is not one modlat_predict supplies (batch, "
 				       "cin, cout, hw, kernel, stride, mem_avail, util, data_size, "
-				       "param_count, flops, out_size)",
+				       "param_count, flops, out_size, and cin's and cout's alignment)",
 				       b->path, b->m.names[j]);
 		if (s <= SRC_STRIDE) {
 			if (!(params & (1u << s)))
@@ -478,6 +494,13 @@ static int features(const struct modlat_predictor *p, const struct modlat_module
 	}
 	for (j = 0; j < b->m.d; j++) {
 		s = b->src[j];
+		if (s >= SRC_COUNT) {
+			int k = s - SRC_COUNT;
+
+			x[j] = chanfeat_value((enum chanfeat_op)(k % CHANFEAT_COUNT),
+					      (double)given[k / CHANFEAT_COUNT ? SRC_COUT : SRC_CIN]);
+			continue;
+		}
 		x[j] = s <= SRC_STRIDE	     ? (double)given[s]
 		       : s == SRC_MEM_AVAIL ? mem
 		       : s == SRC_UTIL	     ? util

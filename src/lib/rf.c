@@ -1051,7 +1051,7 @@ walk_simd(const struct rf_model *m, const uint32_t *q, size_t t0, size_t t1, uin
 #define walk_simd walk_scalar
 #endif
 
-double rf_predict_one(const struct rf_model *m, const double *x)
+double rf_predict_sum(const struct rf_model *m, const double *x)
 {
 	uint32_t q[RF_MAX_FEATURES + 1], leaf[CHUNK + 1];
 	size_t t0, t1, t, T = m->n_trees;
@@ -1067,7 +1067,12 @@ double rf_predict_one(const struct rf_model *m, const double *x)
 		for (t = t0; t < t1; t++)
 			sum += m->leaf_value[leaf[t - t0] & ~LEAF_BIT];
 	}
-	return sum / (double)T;
+	return sum;
+}
+
+double rf_predict_one(const struct rf_model *m, const double *x)
+{
+	return rf_predict_sum(m, x) / (double)m->n_trees;
 }
 
 struct predict_job {
@@ -1075,6 +1080,7 @@ struct predict_job {
 	const double *X;
 	double *out;
 	size_t lo, hi;
+	double (*one)(const struct rf_model *, const double *);
 };
 
 static void *predict_worker(void *arg)
@@ -1083,12 +1089,12 @@ static void *predict_worker(void *arg)
 	size_t i;
 
 	for (i = j->lo; i < j->hi; i++)
-		j->out[i] = rf_predict_one(j->m, j->X + i * j->m->d);
+		j->out[i] = j->one(j->m, j->X + i * j->m->d);
 	return NULL;
 }
 
-void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out,
-		int threads)
+static void predict_rows(const struct rf_model *m, const double *X, size_t n, double *out,
+			 int threads, double (*one)(const struct rf_model *, const double *))
 {
 	struct predict_job jobs[64];
 	pthread_t tids[64];
@@ -1099,7 +1105,7 @@ void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out
 	nt = nt > 64 ? 64 : nt;
 	nt = nt > n / 64 ? (n / 64 ? n / 64 : 1) : nt;	/* >= 64 rows a thread */
 	for (k = 0; k < nt; k++) {
-		jobs[k] = (struct predict_job){ m, X, out, n * k / nt, n * (k + 1) / nt };
+		jobs[k] = (struct predict_job){ m, X, out, n * k / nt, n * (k + 1) / nt, one };
 		if (k > 0)
 			started[k] = pthread_create(&tids[k], NULL, predict_worker,
 						    &jobs[k]) == 0;
@@ -1111,6 +1117,18 @@ void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out
 		else
 			predict_worker(&jobs[k]);	/* could not start: do it here */
 	}
+}
+
+void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out,
+		int threads)
+{
+	predict_rows(m, X, n, out, threads, rf_predict_one);
+}
+
+void rf_predict_sums(const struct rf_model *m, const double *X, size_t n, double *out,
+		     int threads)
+{
+	predict_rows(m, X, n, out, threads, rf_predict_sum);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -20,6 +20,8 @@
  *   - the threshold is the midpoint of the two values (the lower value when
  *     the midpoint rounds up to the upper one); x <= threshold goes left;
  *   - the forest predicts the mean of its trees' predictions.
+ * The same storage and walker serve gradient-boosted trees (gbt.h), which
+ * take the sum of the leaves instead of their mean.
  * Differences from sklearn: values stay double (sklearn casts X to float32),
  * and the random streams are ours (xoshiro: stream (seed, tree index)), so
  * the forests are equal in distribution, not bit for bit. A tree depends
@@ -66,12 +68,19 @@ int rf_fit(const double *X, const double *y, size_t n, size_t d,
 /* The forest's prediction for one row x (d values): the mean of the trees'
  * leaves, summed in tree order. Not validated: x must not hold NaN. */
 double rf_predict_one(const struct rf_model *m, const double *x);
+/* The sum of the trees' leaves for x, in tree order (what a boosted
+ * ensemble predicts, less its base score; gbt.c). Not validated either. */
+double rf_predict_sum(const struct rf_model *m, const double *x);
 /* Tree t's prediction for x. */
 double rf_predict_tree(const struct rf_model *m, size_t t, const double *x);
 /* Predictions for X (n, d), row-major, into out (n), on `threads` threads
  * (0 = all online cores). Results equal rf_predict_one's. */
 void rf_predict(const struct rf_model *m, const double *X, size_t n, double *out,
 		int threads);
+
+/* The same with rf_predict_sum's sums. */
+void rf_predict_sums(const struct rf_model *m, const double *X, size_t n, double *out,
+		     int threads);
 
 /* Total number of nodes over all trees; the number of trees; of features. */
 size_t rf_node_count(const struct rf_model *m);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "gbt.h"
 #include "linreg.h"
 #include "lop.h"
 #include "medn.h"
@@ -174,6 +175,60 @@ static void medn_free_rm(void *m)
 	medn_free(m);
 }
 
+/* gbt's fit calls XGBoost, which only fit-gbt and the unit tests link
+ * (gbt_xgb.c), so that evaluate, predict and the C API never need
+ * libxgboost: the reference is weak, and null where gbt_xgb.c is not
+ * linked in. */
+extern int gbt_fit(const double *X, const double *y, size_t n, size_t d,
+		   const struct gbt_params *p, struct gbt_model **m, char *err)
+	__attribute__((weak));
+
+static int gbt_fit_rm(const double *X, const double *y, size_t n, size_t d,
+		      const struct rm_settings *s, void **model, char *err)
+{
+	struct gbt_params p;
+
+	if (!gbt_fit)
+		return err_set(err, "this program cannot fit boosted trees (fit-gbt does)");
+	gbt_params_init(&p);
+	p.n_trees = s->trees;
+	p.max_depth = s->max_depth;
+	p.lr = s->lr;
+	p.lambda = s->lambda;
+	p.min_child_weight = s->min_child_weight;
+	p.subsample = s->subsample;
+	p.colsample = s->colsample;
+	p.max_bin = s->max_bin;
+	p.seed = s->seed;
+	return gbt_fit(X, y, n, d, &p, (struct gbt_model **)model, err);
+}
+
+static double gbt_one(const void *m, const double *x)
+{
+	return gbt_predict_one(m, x);
+}
+
+static int gbt_many(const void *m, const double *X, size_t n, double *out, char *err)
+{
+	gbt_predict(m, X, n, out, 1);
+	return 0;
+}
+
+static int gbt_save(const void *m, struct param_set *ps, char *err)
+{
+	return gbt_export(m, ps, err);
+}
+
+static int gbt_load(const struct param_set *ps, void **m, char *err)
+{
+	return gbt_import(ps, (struct gbt_model **)m, err);
+}
+
+static void gbt_free_rm(void *m)
+{
+	gbt_free(m);
+}
+
 /* LOP's rows are (ACTS, INP, FLOPs) = (out_size, data_size, flops). */
 static int lop_fit_rm(const double *X, const double *y, size_t n, size_t d,
 		      const struct rm_settings *s, void **model, char *err)
@@ -224,11 +279,12 @@ static void lop_free_rm(void *m)
 }
 
 static const struct rm_ops rms[] = {
-	{ "lr", 0, lr_fit, lr_one, lr_many, lr_save, lr_load, lr_free },
-	{ "rf", 0, rf_fit_rm, rf_one, rf_many, rf_save, rf_load, rf_free_rm },
-	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm },
-	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm },
-	{ "lop", 1, lop_fit_rm, lop_one, lop_many, lop_save, lop_load, lop_free_rm },
+	{ "lr", 0, lr_fit, lr_one, lr_many, lr_save, lr_load, lr_free, 0 },
+	{ "rf", 0, rf_fit_rm, rf_one, rf_many, rf_save, rf_load, rf_free_rm, 0 },
+	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm, 0 },
+	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm, 0 },
+	{ "gbt", 0, gbt_fit_rm, gbt_one, gbt_many, gbt_save, gbt_load, gbt_free_rm, 1 },
+	{ "lop", 1, lop_fit_rm, lop_one, lop_many, lop_save, lop_load, lop_free_rm, 0 },
 };
 
 const struct rm_ops *rm_find(const char *name)
@@ -278,6 +334,17 @@ static void paper_defaults(struct rm_settings *s, enum module_kind m)
 	s->epochs = 500;
 	s->batch = 64;
 	s->lr = 0.005;
+	/* gbt (trees, max_depth and lr: rm_settings_load) */
+	{
+		struct gbt_params g;
+
+		gbt_params_init(&g);
+		s->lambda = g.lambda;
+		s->min_child_weight = g.min_child_weight;
+		s->subsample = g.subsample;
+		s->colsample = g.colsample;
+		s->max_bin = g.max_bin;
+	}
 }
 
 static int read_layers(const struct config *c, const char *sec, const char *key, int *n,
@@ -327,6 +394,15 @@ static int read_section(struct rm_settings *s, const struct config *c, const cha
 		return -1;
 	if (config_double(c, sec, "weight", s->weight, 0, 1e9, &s->weight, err) < 0)
 		return -1;
+	if (config_double(c, sec, "lambda", s->lambda, 0, 1e9, &s->lambda, err) < 0 ||
+	    config_double(c, sec, "min_child_weight", s->min_child_weight, 0, 1e9,
+			  &s->min_child_weight, err) < 0 ||
+	    config_double(c, sec, "subsample", s->subsample, 1e-6, 1, &s->subsample, err) < 0 ||
+	    config_double(c, sec, "colsample", s->colsample, 1e-6, 1, &s->colsample, err) < 0)
+		return -1;
+	if (config_long(c, sec, "max_bin", s->max_bin, 2, 65536, &v, err) < 0)
+		return -1;
+	s->max_bin = (int)v;
 	if (config_long(c, sec, "epochs", s->epochs, 1, 1000000, &v, err) < 0)
 		return -1;
 	s->epochs = (int)v;
@@ -358,21 +434,56 @@ static int read_section(struct rm_settings *s, const struct config *c, const cha
 	return 0;
 }
 
+/* The entry of key in sec, else in [rm] (the one that set the value). */
+static const struct config_entry *setting(const struct config *c, const char *rm,
+					  const char *sec, const char *key)
+{
+	const struct config_entry *e = config_find(c, sec, key);
+
+	return e ? e : config_find(c, rm, key);
+}
+
+/* gbt's ranges beyond the shared keys' (XGBoost's learning rate is at most
+ * 1, its depth 1 to 30), named by file and line. */
+static int check_gbt(const struct rm_settings *s, const struct config *c, const char *sec,
+		     char *err)
+{
+	const struct config_entry *e;
+
+	if (!(s->lr <= 1) && (e = setting(c, "gbt", sec, "lr")))
+		return err_set(err, "%s:%d: [%s] lr = %s: expected a value in (0, 1] for gbt",
+			       e->file, e->line, e->section, e->value);
+	if ((s->max_depth < 1 || s->max_depth > 30) && (e = setting(c, "gbt", sec, "max_depth")))
+		return err_set(err, "%s:%d: [%s] max_depth = %s: expected 1 to 30 for gbt", e->file,
+			       e->line, e->section, e->value);
+	return 0;
+}
+
 int rm_settings_load(struct rm_settings *s, const char *rm, enum module_kind m,
 		     const struct experiment *x, char *err)
 {
 	char sec[64];
 
 	if (!rm_find(rm))
-		return err_set(err, "unknown regression model '%s', expected lr, rf, mlp, medn or lop",
+		return err_set(err, "unknown regression model '%s', expected lr, rf, mlp, medn, gbt "
+			       "or lop",
 			       rm);
 	paper_defaults(s, m);
 	/* LOP is a linear model of latency by definition; LR is the paper's plain
 	 * least squares (on log latency its exp() explodes when extrapolating) */
 	if (!strcmp(rm, "lop") || !strcmp(rm, "lr"))
 		s->target_log = 0;
+	if (!strcmp(rm, "gbt")) {
+		struct gbt_params g;
+
+		gbt_params_init(&g);
+		s->trees = g.n_trees;
+		s->max_depth = g.max_depth;
+		s->lr = g.lr;
+	}
 	s->seed = x->seed;
 	snprintf(sec, sizeof(sec), "%s.%s", rm, module_name(m));
-	return read_section(s, &x->raw, rm, err) < 0 || read_section(s, &x->raw, sec, err) < 0 ? -1
-												: 0;
+	if (read_section(s, &x->raw, rm, err) < 0 || read_section(s, &x->raw, sec, err) < 0)
+		return -1;
+	return strcmp(rm, "gbt") ? 0 : check_gbt(s, &x->raw, sec, err);
 }

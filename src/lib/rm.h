@@ -31,11 +31,14 @@ struct rm_settings {
 	int direct;                         /* medn-d: no reconstruction decoder */
 	int leaky;                          /* medn: leaky ReLU instead of ReLU */
 	int epochs, batch;
-	double lr;
+	double lr; /* also gbt's learning rate (XGBoost's eta) */
+	/* gbt (trees, max_depth and lr above) */
+	double lambda, min_child_weight, subsample, colsample;
+	int max_bin;
 };
 
 struct rm_ops {
-	const char *name;  /* lr, rf, mlp, medn, lop */
+	const char *name;  /* lr, rf, mlp, medn, gbt, lop */
 	int raw_inputs;    /* 1: fits raw out_size, data_size, flops and raw latency */
 	int (*fit)(const double *X, const double *y, size_t n, size_t d, const struct rm_settings *s,
 		   void **model, char *err);
@@ -44,9 +47,11 @@ struct rm_ops {
 	int (*save)(const void *model, struct param_set *ps, char *err);
 	int (*load)(const struct param_set *ps, void **model, char *err);
 	void (*free)(void *model);
+	int few_rows;      /* 1: fits fewer training rows than features (trees need
+			      only 2 rows; the others d + 2) */
 };
 
-/* The RM called name ("lr", "rf", "mlp", "medn", "lop"), or NULL. */
+/* The RM called name ("lr", "rf", "mlp", "medn", "gbt", "lop"), or NULL. */
 const struct rm_ops *rm_find(const char *name);
 
 /* The paper's settings of rm for module m (nn-Meter's forests, Table 4's MEDN

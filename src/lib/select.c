@@ -12,8 +12,8 @@
 /* ---- orders and names ------------------------------------------------ */
 
 static const char *const variant_order[] = {
-	"lr",     "rf",       "mlp",       "medn", "medn-d", "medn-xi",
-	"medn-xm", "medn-r", "medn-run", "medn-both", "lop", NULL
+	"lr",     "rf",       "mlp",       "medn", "medn-d", "medn-xi",  "medn-xm",
+	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", NULL
 };
 
 static int rank_in(const char *const *list, const char *name)
