@@ -23,17 +23,28 @@
 #      CLUSTER=slurm, from the same datasets (measured here first)
 # --datasets runs part 3 only (seconds, nothing measured); --cluster part 4
 # only (about 4 minutes on 2 cores).
+# --overhead [N] measures bench's overhead anew instead (a few minutes): the
+#   first N samples (default 500) of each of EXP's modules, benched static
+#   twice on the same shapes, with fold_first = yes (the cold first execution
+#   starts run 0) and no (it only sizes the loops, as the shipped datasets
+#   were measured); per module the overhead of each, and how the two
+#   medians of each sample compare (median ratio yes/no - 1: what folding
+#   does to the latencies; share within 10% / 20%: as the repeatability
+#   ceiling, two measurements at different times).
 # Run it on a quiet machine: other load slows everything here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only_datasets=0
-only_cluster=0
+only_cluster=0 overhead=0
 if [ "${1:-}" = --datasets ]; then
 	only_datasets=1
 	shift
 elif [ "${1:-}" = --cluster ]; then
 	only_cluster=1
 	shift
+elif [ "${1:-}" = --overhead ]; then
+	overhead=${2:-500}
+	shift 2 || shift
 fi
 EXP=${1:-paper}
 BUILD=${BUILD:-build/release}
@@ -157,12 +168,51 @@ cluster_report() {
 		e / a, v / b, (e + v) / (a + b) }'
 }
 
+# --overhead: both first-execution protocols on the same shapes
+overhead_ab() {
+	local n=$1 fold m f x
+	for fold in yes no; do
+		x=$T/exp-$fold
+		mkdir -p "$x" && cp experiments/"$EXP"/*.ini "$x/"
+		{
+			printf '\n[bench]\nfold_first = %s\n' "$fold"
+			for m in conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool; do
+				printf '[%s]\ncount = %d\n' "$m" "$n"
+			done
+		} >"$x/zz-overhead.ini"
+	done
+	echo "== bench overhead, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1): first $n samples of each module of $EXP, static"
+	printf '%-13s %8s %8s %11s %11s %12s %7s %7s\n' module timed_s total_s 'ovh fold' 'ovh apart' \
+		'median y/n-1' 'in 10%' 'in 20%'
+	for m in conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool; do
+		bin/gen -q -e "$T/exp-yes" "$m" -o "$T/$m.gen.h5"
+		for fold in yes no; do
+			bin/bench -q -e "$T/exp-$fold" "$T/$m.gen.h5" -o "$T/$m.$fold.h5"
+		done
+		paste <(array "$T/$m.yes.h5" latency_ms) <(array "$T/$m.no.h5" latency_ms) |
+			awk '{ printf "%.17g\n", $1 / $2 }' | sort -g >"$T/$m.ratio"
+		awk -v m="$m" -v ay="$(attr "$T/$m.yes.h5" bench_timed_s)" \
+			-v by="$(attr "$T/$m.yes.h5" bench_total_s)" \
+			-v an="$(attr "$T/$m.no.h5" bench_timed_s)" \
+			-v bn="$(attr "$T/$m.no.h5" bench_total_s)" '
+			{ r[NR] = $1; e = $1 - 1; if (e < 0) e = -e; p10 += e <= 0.1; p20 += e <= 0.2 }
+			END { n = NR; med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+				printf "%-13s %8.1f %8.1f %10.1f%% %10.1f%% %+11.2f%% %7.3f %7.3f\n", m, ay, by,
+					100 * (by / ay - 1), 100 * (bn / an - 1), 100 * (med - 1), p10 / n, p20 / n }' \
+			"$T/$m.ratio"
+	done
+}
+
 if [ $only_datasets = 1 ]; then
 	datasets_report
 	exit 0
 fi
 if [ $only_cluster = 1 ]; then
 	cluster_report
+	exit 0
+fi
+if [ "$overhead" != 0 ]; then
+	overhead_ab "$overhead"
 	exit 0
 fi
 

@@ -260,12 +260,12 @@ int main(int argc, char **argv)
 	snprintf(journal, sizeof(journal), "%s.journal", out);
 	snprintf(key, sizeof(key),
 		 "%s %s %s t%d w%d r%d f%d d%.6g p%.6g l%d s%llu P%d m%.6g q%.6g c%.6g W%.6g R%d "
-		 "S%.6g M%d",
+		 "S%.6g M%d F%d",
 		 sum, env, x.bench.backend, x.bench.threads, x.bench.warmup, x.bench.runs,
 		 x.bench.fuse_relu, x.dynamic.duty, x.dynamic.period_ms, x.dynamic.load_threads,
 		 (unsigned long long)x.seed, BENCH_PROTOCOL, x.bench.min_run_ms, x.bench.quiet,
 		 x.bench.contention, x.bench.quiet_wait_s, x.bench.retries, x.bench.repeat_share,
-		 x.bench.repeat_min);
+		 x.bench.repeat_min, x.bench.fold_first);
 	snprintf(label, sizeof(label), "%s %s", attrs_str(&gen.attrs, "module") ?: "?", env);
 	show.label = label;
 	show.tty = isatty(2);

@@ -236,6 +236,7 @@ static int stamp(struct dataset *out, const struct bench_job *job, const struct 
 	    attrs_set_num(&out->attrs, "measured_to", rc->to, err) < 0 ||
 	    attrs_set_int(&out->attrs, "protocol", BENCH_PROTOCOL, err) < 0 ||
 	    attrs_set_num(&out->attrs, "min_run_ms", bs->min_run_ms, err) < 0 ||
+	    attrs_set_str(&out->attrs, "fold_first", bs->fold_first ? "yes" : "no", err) < 0 ||
 	    attrs_set_num(&out->attrs, "quiet_threshold", bs->quiet, err) < 0 ||
 	    attrs_set_num(&out->attrs, "contention_threshold", bs->contention, err) < 0 ||
 	    attrs_set_num(&out->attrs, "quiet_wait_max_s", bs->quiet_wait_s, err) < 0 ||
@@ -321,9 +322,11 @@ static int wait_quiet(struct bench_run *br, char *err)
 	return waited;
 }
 
-/* Times `loops` executions of the module; returns ms per execution. */
+/* Times `loops` executions of the module; returns ms per execution. *busy
+ * counts the background load's state at the run's start and end, *nbusy
+ * how often it was looked at. */
 static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms, int *busy,
-		     char *err)
+		     int *nbusy, char *err)
 {
 	double a;
 	int64_t k;
@@ -335,16 +338,62 @@ static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms
 			return -1;
 	*ms = (now_s() - a) * 1e3 / (double)loops;
 	*busy += load_busy(&br->load);
+	*nbusy += 2;
 	return 0;
 }
 
+#define MAX_LOOPS 10000000
+
+/* Run 0 with fold_first: the module's first execution, then more of them
+ * until the run has lasted min_ms (the clock read after each execution
+ * costs about 20 ns). *ms gets the time per execution over the whole run,
+ * the cold first one included; *warm the time per execution after the
+ * first (the first's own when it alone lasted min_ms), which sizes the
+ * other runs' loops; *loops the executions. */
+static int first_run(struct bench_run *br, void *inst, double min_ms, double *ms, double *warm,
+		     int64_t *loops, int *busy, int *nbusy, char *err)
+{
+	double a, first, el;
+	int64_t k = 1;
+
+	*busy += load_busy(&br->load);
+	a = now_s();
+	if (br->b->run(inst, err) < 0)
+		return -1;
+	first = el = (now_s() - a) * 1e3;
+	while (el < min_ms && k < MAX_LOOPS) {
+		if (br->b->run(inst, err) < 0)
+			return -1;
+		k++;
+		el = (now_s() - a) * 1e3;
+	}
+	*busy += load_busy(&br->load);
+	*nbusy += 2;
+	*ms = el / (double)k;
+	*warm = k > 1 ? (el - first) / (double)(k - 1) : *ms;
+	*loops = k;
+	return 0;
+}
+
+/* Executions per run that make a run of min_ms at `per` ms each. */
+static int64_t loops_for(double min_ms, double per)
+{
+	double l = ceil(min_ms / (per > 1e-6 ? per : 1e-6));
+
+	return l > MAX_LOOPS ? MAX_LOOPS : l < 1 ? 1 : (int64_t)l;
+}
+
 /* Measures one sample into rec: M and U before it, the module built, the
- * warm-up runs, then `runs` timed runs. The first execution calibrates: one
- * that lasts min_run_ms or more is the first timed run; for a faster module
- * the first timed run loops it ceil(min_run_ms / first) times (the first
- * execution is cold and slow, so this run lasts at least min_run_ms), and
- * each other timed run loops it ceil(min_run_ms / the first run's time per
- * execution) times; every run records the time per execution. What the
+ * warm-up runs, then `runs` timed runs; every run records the time per
+ * execution. With fold_first (the default), run 0 starts with the module's
+ * first execution and loops until it has lasted min_run_ms (first_run), and
+ * each other run loops ceil(min_run_ms / run 0's warm time per execution)
+ * times: the cold first execution is measured, as part of run 0, instead
+ * of being spent apart. Without it (protocol 2 as first shipped), the first
+ * execution calibrates: one that lasts min_run_ms or more is the first
+ * timed run; for a faster module the first timed run loops it
+ * ceil(min_run_ms / first) times, and each other timed run loops it
+ * ceil(min_run_ms / the first run's time per execution) times. What the
  * timed runs met is recorded beside them. */
 static int measure_one(struct bench_run *br, const struct module_shape *sh,
 		       struct journal_record *rec, char *err)
@@ -355,7 +404,7 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	struct sysstat_span sp;
 	double t0 = now_s(), tw, tt, tr, first;
 	void *inst = NULL;
-	int k, busy = 0;
+	int k, busy = 0, nbusy = 0;
 	int64_t loops;
 
 	rec->flags = 0;
@@ -380,10 +429,20 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	if (sysstat_mark(&ma, err) < 0)
 		goto fail;
 	tt = now_s();
-	if (timed_run(br, inst, 1, &first, &busy, err) < 0)
+	k = 0;
+	if (bs->fold_first) {
+		double warm;
+		int64_t l0;
+
+		if (first_run(br, inst, bs->min_run_ms, &rec->runs_ms[k++], &warm, &l0, &busy,
+			      &nbusy, err) < 0)
+			goto fail;
+		loops = loops_for(bs->min_run_ms, warm);
+		goto rest;
+	}
+	if (timed_run(br, inst, 1, &first, &busy, &nbusy, err) < 0)
 		goto fail;
 	loops = 1;
-	k = 0;
 	if (first >= bs->min_run_ms) {
 		rec->runs_ms[k++] = first; /* long enough: the first run counts */
 	} else {
@@ -391,19 +450,17 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 		 * so the first run, sized from it, lasts at least min_run_ms and
 		 * sizes the loops of the others; only the first execution is not
 		 * a timed run */
-		double l = ceil(bs->min_run_ms / (first > 1e-6 ? first : 1e-6));
-
 		t->warmup_s += now_s() - tt;
 		tt = now_s();
-		if (timed_run(br, inst, l > 1e7 ? 10000000 : (int64_t)l, &rec->runs_ms[k], &busy,
-			      err) < 0)
+		if (timed_run(br, inst, loops_for(bs->min_run_ms, first), &rec->runs_ms[k], &busy,
+			      &nbusy, err) < 0)
 			goto fail;
-		l = ceil(bs->min_run_ms / (rec->runs_ms[k] > 1e-6 ? rec->runs_ms[k] : 1e-6));
-		loops = l > 1e7 ? 10000000 : (int64_t)l;
+		loops = loops_for(bs->min_run_ms, rec->runs_ms[k]);
 		k++;
 	}
+rest:
 	for (; k < bs->runs; k++)
-		if (timed_run(br, inst, loops, &rec->runs_ms[k], &busy, err) < 0)
+		if (timed_run(br, inst, loops, &rec->runs_ms[k], &busy, &nbusy, err) < 0)
 			goto fail;
 	tr = now_s();
 	if (sysstat_mark(&mb, err) < 0)
@@ -415,7 +472,7 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	rec->util_during = sp.util;
 	rec->steal_during = sp.steal;
 	rec->delay_during = sp.delay;
-	rec->load_during = br->load.busy ? busy / (2.0 * (bs->runs + 1)) : 0;
+	rec->load_during = br->load.busy ? busy / (double)nbusy : 0;
 	rec->total_s = now_s() - t0;
 	rec->at_s = epoch_s();
 	if (br->guard && (sp.delay > bs->contention || sp.steal * br->ss.ncpu > bs->quiet))

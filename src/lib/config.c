@@ -17,7 +17,7 @@ static const char *const bench_keys[] = { "backend",	   "threads",	   "warmup",
 					  "runs",	   "fuse_relu",	   "min_run_ms",
 					  "quiet",	   "contention",   "quiet_wait_s",
 					  "retries",	   "repeat_share", "repeat_min",
-					  NULL };
+					  "fold_first",	   NULL };
 static const char *const dynamic_keys[] = { "duty", "period_ms", "load_threads", NULL };
 static const char *const sampling_keys[] = { "count", "batch", "cin", "cout", "hw", "kernel",
 					     "stride", "flop_cap", "mem_cap_mb", NULL };
@@ -566,6 +566,7 @@ int experiment_load(struct experiment *x, const char *path, char *err)
 		goto fail;
 	x->bench.repeat_min = (int)v;
 	if (config_bool(c, "bench", "fuse_relu", 0, &x->bench.fuse_relu, err) < 0 ||
+	    config_bool(c, "bench", "fold_first", 1, &x->bench.fold_first, err) < 0 ||
 	    config_double(c, "dynamic", "duty", 0.5, 0, 1, &x->dynamic.duty, err) < 0 ||
 	    config_double(c, "dynamic", "period_ms", 400, 1, 1e6, &x->dynamic.period_ms, err) < 0 ||
 	    config_long(c, "dynamic", "load_threads", 1, 1, 1024, &v, err) < 0)
@@ -655,9 +656,10 @@ void experiment_write_bench(const struct experiment *x, enum module_kind m, cons
 		x->bench.fuse_relu ? "yes" : "no");
 	fprintf(f,
 		"min_run_ms = %.17g\nquiet = %.17g\ncontention = %.17g\nquiet_wait_s = %.17g\n"
-		"retries = %d\nrepeat_share = %.17g\nrepeat_min = %d\n",
+		"retries = %d\nrepeat_share = %.17g\nrepeat_min = %d\nfold_first = %s\n",
 		x->bench.min_run_ms, x->bench.quiet, x->bench.contention, x->bench.quiet_wait_s,
-		x->bench.retries, x->bench.repeat_share, x->bench.repeat_min);
+		x->bench.retries, x->bench.repeat_share, x->bench.repeat_min,
+		x->bench.fold_first ? "yes" : "no");
 	if (!strcmp(env, "dynamic"))
 		fprintf(f, "\n[dynamic]\nduty = %.17g\nperiod_ms = %.17g\nload_threads = %d\n",
 			x->dynamic.duty, x->dynamic.period_ms, x->dynamic.load_threads);

@@ -3,7 +3,7 @@
  * An experiment is a folder of *.ini files (read in name order) or a single
  * file. Sections:
  *   [experiment]  seed, environments, modules, split
- *   [bench]       backend, threads, warmup, runs, fuse_relu, min_run_ms, quiet,
+ *   [bench]       backend, threads, warmup, runs, fuse_relu, min_run_ms, fold_first, quiet,
  *                 contention, quiet_wait_s, retries, repeat_share, repeat_min
  *   [dynamic]     duty, period_ms, load_threads   (the background load)
  *   [sampling]    count, batch, cin, cout, hw, kernel, stride, flop_cap,
@@ -70,6 +70,7 @@ struct bench_settings {
 	int retries;         /* measurements again of a contended sample, later */
 	double repeat_share; /* share of the samples measured a second time at the end */
 	int repeat_min;      /* ... and at least this many (or all) */
+	int fold_first;      /* the first, cold execution starts run 0 (else it only sizes the loops) */
 };
 
 struct dynamic_settings {
