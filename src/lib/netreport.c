@@ -16,8 +16,8 @@
 #include "util.h"
 
 /* the RMs reported alone, each with its nine module models */
-static const char *const rms[] = { "lr", "rf", "mlp", "medn", "medn-d", "medn-xi", "medn-xm",
-				   "medn-r", "lop" };
+static const char *const rms[] = { "lr",     "rf",  "mlp", "medn",   "medn-d", "medn-xi",
+				   "medn-xm", "medn-r", "lop", "gbt", "gbt-ca" };
 #define NRM (sizeof(rms) / sizeof(rms[0]))
 
 /* One measured network (a modlat-network file). */
