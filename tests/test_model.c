@@ -733,8 +733,82 @@ static void test_refuse_at_load(void)
 	dataset_release(&ds);
 }
 
+/* Log inputs (the -log variants): the wide-range shape features (FLOPs and
+ * sizes: >= MODEL_LOG_RATIO from min to max) are scaled as log(x), never
+ * the device's state or the narrow ones; a power law in FLOPs is then
+ * linear for LR in log space, recovered to rounding, which plain min-max
+ * cannot do; the file round trip keeps it; a foreign name is refused. */
+static void test_log_inputs(void)
+{
+	char path[512], err[ERR_LEN] = "";
+	const char *lf;
+	struct rm_settings s;
+	struct dataset ds;
+	struct model m, plain, b;
+	double worst = 0, worst_plain = 0;
+	size_t i;
+
+	synth(&ds, "linear");
+	for (i = 0; i < ds.n; i++) { /* FLOPs over 6 decades, latency a power law of them */
+		ds.features[i * 9 + 7] *= pow(10.0, (double)(i % 4));
+		ds.latency_ms[i] = 1e-6 * ds.features[i * 9 + 7];
+	}
+	settings(&s, "lr");
+	s.target_log = 1;
+	CU_ASSERT_EQUAL_FATAL(model_fit(&plain, &ds, "lr", FEATURES_ALL, &s, err), 0);
+	CU_ASSERT_PTR_NULL(plain.logx);
+	CU_ASSERT_PTR_NULL(attrs_get(&plain.attrs, "log_features"));
+	s.log_inputs = 1;
+	CU_ASSERT_EQUAL_FATAL(model_fit(&m, &ds, "lr", FEATURES_ALL, &s, err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m.logx);
+	lf = attrs_str(&m.attrs, "log_features");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(lf, "flops"));
+	CU_ASSERT_PTR_NULL(strstr(lf, "util"));
+	CU_ASSERT_PTR_NULL(strstr(lf, "mem_avail"));
+	CU_ASSERT_PTR_NULL(strstr(lf, "batch"));
+	CU_ASSERT_PTR_NULL(strstr(lf, "cin"));
+	CU_ASSERT_EQUAL(m.logx[7], 1);
+	CU_ASSERT_EQUAL(m.lo[7], log(m.train_min[7]));
+	CU_ASSERT_EQUAL(m.logx[0] + m.logx[3] + m.logx[4], 0);
+	for (i = 0; i < ds.n; i++) {
+		double y = ds.latency_ms[i];
+
+		if (ds.split[i] != SPLIT_TRAIN) /* others may lie outside the range: bounded */
+			continue;
+		worst = fmax(worst, fabs(model_predict_one(&m, &ds.features[i * 9]) / y - 1));
+		worst_plain =
+			fmax(worst_plain, fabs(model_predict_one(&plain, &ds.features[i * 9]) / y - 1));
+	}
+	CU_ASSERT(worst < 1e-9);
+	CU_ASSERT(worst_plain > 1e-2);
+
+	snprintf(path, sizeof(path), "%s/log.h5", unit_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(model_write(&m, path, err), 0);
+	CU_ASSERT_EQUAL_FATAL(model_read(&b, path, err), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b.logx);
+	CU_ASSERT_EQUAL(memcmp(b.logx, m.logx, m.d), 0);
+	for (i = 0; i < ds.n; i += 7)
+		CU_ASSERT_EQUAL(model_predict_one(&b, &ds.features[i * 9]),
+				model_predict_one(&m, &ds.features[i * 9]));
+	model_release(&b);
+
+	CU_ASSERT_EQUAL_FATAL(attrs_set_str(&m.attrs, "log_features", "flops,nope", err), 0);
+	CU_ASSERT_EQUAL_FATAL(model_write(&m, path, err), 0);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "log_features names 'nope'"));
+	/* a log scaler that disagrees with the training range */
+	CU_ASSERT_EQUAL_FATAL(attrs_set_str(&m.attrs, "log_features", "", err), 0);
+	CU_ASSERT_EQUAL_FATAL(model_write(&m, path, err), 0);
+	CU_ASSERT_EQUAL(model_read(&b, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "disagree with its training range"));
+	model_release(&m);
+	model_release(&plain);
+	dataset_release(&ds);
+}
+
 UNIT_SUITE("model", UNIT_TEST(test_medn_weight_setting), UNIT_TEST(test_feature_sets),
-	   UNIT_TEST(test_run_state_sets),
+	   UNIT_TEST(test_run_state_sets), UNIT_TEST(test_log_inputs),
 	   UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
 	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors),

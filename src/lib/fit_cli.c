@@ -26,20 +26,26 @@ static void usage(const char *rm, FILE *f)
 		"                         channel alignment, the last two the state during\n"
 		"                         the timed runs, for the ablation)\n"
 		"%s"
+		"%s"
 		"  -o, --output PATH      output model (required)\n"
 		"  -q, --quiet            no progress on stderr\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n",
-		rm, strcmp(rm, "medn") ? "" : " [--direct]", rm, rm, rm,
-		strcmp(rm, "medn") ? "" : "  -d, --direct           MEDN-D: no reconstruction decoder\n");
+		rm, strcmp(rm, "medn") ? "" : " [--direct] [--log-inputs]", rm, rm, rm,
+		strcmp(rm, "medn") ? "" : "  -d, --direct           MEDN-D: no reconstruction decoder\n",
+		strcmp(rm, "medn") && strcmp(rm, "mlp")
+			? ""
+			: "  -l, --log-inputs       the -log variant: a feature positive in training\n"
+			  "                         whose max is >= 1000x its min is scaled as log(x)\n");
 }
 
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */
-static void variant_name(const char *rm, int direct, enum feature_set fs, char *buf, size_t len)
+static void variant_name(const char *rm, int direct, enum feature_set fs, int log_inputs, char *buf,
+			 size_t len)
 {
 	static const char *const suffix[FEATURE_SET_COUNT] = { "", "-xi", "-xm", "-r", "-ca", "-run", "-both" };
 
-	snprintf(buf, len, "%s%s%s", rm, direct ? "-d" : "", suffix[fs]);
+	snprintf(buf, len, "%s%s%s%s", rm, direct ? "-d" : "", suffix[fs], log_inputs ? "-log" : "");
 }
 
 /* The fragment's text, recorded in the model as its settings. */
@@ -68,7 +74,8 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		{ "experiment", required_argument, 0, 'e' }, { "features", required_argument, 0, 'f' },
 		{ "direct", no_argument, 0, 'd' },           { "output", required_argument, 0, 'o' },
 		{ "quiet", no_argument, 0, 'q' },            { "help", no_argument, 0, 'h' },
-		{ "version", no_argument, 0, 'V' },          { 0, 0, 0, 0 }
+		{ "version", no_argument, 0, 'V' },          { "log-inputs", no_argument, 0, 'l' },
+		{ 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *out = NULL, *data_path;
 	char msg[128];
@@ -81,11 +88,11 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 	enum module_kind mod;
 	struct rusage ru;
 	double t0;
-	int c, quiet = 0, direct = 0, rc = 1, lockfd = -1;
+	int c, quiet = 0, direct = 0, log_inputs = 0, rc = 1, lockfd = -1;
 	const char *mname;
 
 	opterr = 0; /* our one line, not getopt's too */
-	while ((c = getopt_long(argc, argv, ":e:f:do:qhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:f:dlo:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'f':
@@ -103,6 +110,13 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 				return 2;
 			}
 			direct = 1;
+			break;
+		case 'l':
+			if (strcmp(rm, "medn") && strcmp(rm, "mlp")) {
+				fprintf(stderr, "fit-%s: --log-inputs is for fit-mlp and fit-medn only\n", rm);
+				return 2;
+			}
+			log_inputs = 1;
 			break;
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
@@ -153,7 +167,8 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		goto out;
 	}
 	s.direct = direct;
-	variant_name(rm, direct, fs, variant, sizeof(variant));
+	s.log_inputs = log_inputs;
+	variant_name(rm, direct, fs, log_inputs, variant, sizeof(variant));
 	/* never fit while this machine measures latencies */
 	snprintf(who, sizeof(who), "fit-%s", rm);
 	lockfd = lock_take(0, who, quiet, err);

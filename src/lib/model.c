@@ -91,6 +91,7 @@ void model_release(struct model *m)
 	free(m->names);
 	free(m->lo);
 	free(m->range);
+	free(m->logx);
 	free(m->train_min);
 	free(m->train_max);
 	attrs_release(&m->attrs);
@@ -160,9 +161,9 @@ int model_degenerate(const struct model *m, size_t j)
  * (train[ntrain] indices), the min-max scaler (degenerate features scale
  * as constants) and the note of the degenerate ones. */
 static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols,
-		      const size_t *train, size_t ntrain, char *err)
+		      const size_t *train, size_t ntrain, int log_inputs, char *err)
 {
-	char note[MODEL_MAX_FEATURES * 64] = "";
+	char note[MODEL_MAX_FEATURES * 64] = "", lnote[MODEL_MAX_FEATURES * 64] = "";
 	size_t i, j;
 
 	m->train_min = xcalloc(m->d, sizeof(double), err);
@@ -205,11 +206,28 @@ static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols
 	m->range = xcalloc(m->d, sizeof(double), err);
 	if (!m->lo || !m->range)
 		return -1;
+	if (log_inputs && !(m->logx = xcalloc(m->d, 1, err)))
+		return -1;
 	for (j = 0; j < m->d; j++) {
-		m->lo[j] = m->train_min[j];
-		m->range[j] = model_degenerate(m, j) ? 0.0 : m->train_max[j] - m->train_min[j];
+		double lo = m->train_min[j], hi = m->train_max[j];
+
+		/* the shape and what follows from it; never the device's state */
+		int shape = cols[j] < 0 || !strcmp(ds->kinds[cols[j]], "sampling") ||
+			    !strcmp(ds->kinds[cols[j]], "inferable");
+
+		if (m->logx && shape && !model_degenerate(m, j) && lo > 0 &&
+		    hi >= MODEL_LOG_RATIO * lo) {
+			m->logx[j] = 1;
+			m->lo[j] = log(lo);
+			m->range[j] = log(hi) - log(lo);
+			snprintf(lnote + strlen(lnote), sizeof(lnote) - strlen(lnote), "%s%s",
+				 lnote[0] ? "," : "", m->names[j]);
+			continue;
+		}
+		m->lo[j] = lo;
+		m->range[j] = model_degenerate(m, j) ? 0.0 : hi - lo;
 	}
-	return 0;
+	return m->logx ? attrs_set_str(&m->attrs, "log_features", lnote, err) : 0;
 }
 
 /* x' for the RM from the raw values of the model's features, clamped to the
@@ -236,7 +254,8 @@ static void transform(const struct model *m, const double *x, double *out, unsig
 			}
 		}
 		if (m->lo) {
-			double s = m->range[j] > 0 ? (v - m->lo[j]) / m->range[j] : 0.0;
+			double u = m->logx && m->logx[j] ? (v > 0 ? log(v) : -INFINITY) : v;
+			double s = m->range[j] > 0 ? (u - m->lo[j]) / m->range[j] : 0.0;
 
 			out[j] = fmin(fmax(s, -MODEL_MARGIN), 1.0 + MODEL_MARGIN);
 		} else {
@@ -295,7 +314,7 @@ int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum fe
 			m->ops->few_rows ? (size_t)2 : m->d + 2, m->d);
 		goto out;
 	}
-	if (fit_ranges(m, ds, cols, train, ntrain, err) < 0)
+	if (fit_ranges(m, ds, cols, train, ntrain, s->log_inputs, err) < 0)
 		goto out;
 	X = xcalloc(ntrain * m->d, sizeof(double), err);
 	y = xcalloc(ntrain, sizeof(double), err);
@@ -534,9 +553,18 @@ static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
 			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, "
 				       "expected finite numbers and a range >= 0", path, m->names[j],
 				       m->lo[j], m->range[j]);
-		/* what fit wrote: min = train_min, range = max - min or 0 (degenerate) */
-		if (m->lo && (m->lo[j] != m->train_min[j] ||
-			      (m->range[j] != 0 && m->range[j] != m->train_max[j] - m->train_min[j])))
+		/* what fit wrote: min = train_min, range = max - min or 0 (degenerate);
+		 * log(min) and log(max) - log(min) for a log feature */
+		if (m->lo && m->logx && m->logx[j] &&
+		    (!(m->train_min[j] > 0) || m->lo[j] != log(m->train_min[j]) ||
+		     m->range[j] != log(m->train_max[j]) - log(m->train_min[j])))
+			return err_set(err, "%s: feature '%s' has the log scaler min %g, range %g, "
+				       "which disagree with its training range [%g, %g]", path,
+				       m->names[j], m->lo[j], m->range[j], m->train_min[j],
+				       m->train_max[j]);
+		if (m->lo && !(m->logx && m->logx[j]) &&
+		    (m->lo[j] != m->train_min[j] ||
+		     (m->range[j] != 0 && m->range[j] != m->train_max[j] - m->train_min[j])))
 			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, which "
 				       "disagree with its training range [%g, %g]", path, m->names[j],
 				       m->lo[j], m->range[j], m->train_min[j], m->train_max[j]);
@@ -549,6 +577,36 @@ static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
 	if (!(m->lat_min > 0) || !isfinite(m->lat_max) || m->lat_min > m->lat_max)
 		return err_set(err, "%s: training latencies from %g to %g ms, expected positive, "
 			       "finite, min <= max", path, m->lat_min, m->lat_max);
+	return 0;
+}
+
+/* The log_features attribute (absent: none) as m->logx; every name must be
+ * one of the model's scaled features. */
+static int read_log_features(struct model *m, const char *path, char *err)
+{
+	const struct attr *a = attrs_get(&m->attrs, "log_features");
+	const char *p;
+	size_t j;
+
+	if (!a)
+		return 0;
+	if (!a->str || m->ops->raw_inputs)
+		return err_set(err, "%s: attribute 'log_features' is not a list of features, or the "
+			       "model does not scale its inputs", path);
+	if (!(m->logx = xcalloc(m->d, 1, err)))
+		return -1;
+	for (p = a->str; *p;) {
+		size_t len = strcspn(p, ",");
+
+		for (j = 0; j < m->d; j++)
+			if (strlen(m->names[j]) == len && !strncmp(m->names[j], p, len))
+				break;
+		if (j == m->d || m->logx[j])
+			return err_set(err, "%s: log_features names '%.*s', which is not a feature of "
+				       "the model (or is named twice)", path, (int)len, p);
+		m->logx[j] = 1;
+		p += len + (p[len] == ',');
+	}
 	return 0;
 }
 
@@ -602,7 +660,7 @@ int model_read(struct model *m, const char *path, char *err)
 			goto fail;
 		}
 	}
-	if (read_ranges(m, f, path, err) < 0)
+	if (read_log_features(m, path, err) < 0 || read_ranges(m, f, path, err) < 0)
 		goto fail;
 	if (h5_open_group(f, "params", &g, err) < 0)
 		goto fail;

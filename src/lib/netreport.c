@@ -17,7 +17,7 @@
 
 /* the RMs reported alone, each with its nine module models */
 static const char *const rms[] = { "lr",     "rf",  "mlp", "medn",   "medn-d", "medn-xi",
-				   "medn-xm", "medn-r", "lop", "gbt", "gbt-ca" };
+				   "medn-xm", "medn-r", "lop", "gbt", "gbt-ca", "mlp-log", "medn-log" };
 #define NRM (sizeof(rms) / sizeof(rms[0]))
 
 /* One measured network (a modlat-network file). */

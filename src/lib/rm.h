@@ -21,6 +21,7 @@
 struct rm_settings {
 	uint64_t seed;
 	int target_log; /* fit log(latency) instead of latency */
+	int log_inputs; /* the -log variants: wide-range positive features as log(x) (model.h) */
 	/* rf (nn-Meter's CPU predictors, per module) */
 	int trees, max_depth, max_features, min_samples_split, min_samples_leaf, bootstrap;
 	int threads; /* 0: all cores */

@@ -13,7 +13,7 @@
 
 static const char *const variant_order[] = {
 	"lr",     "rf",       "mlp",       "medn", "medn-d", "medn-xi",  "medn-xm",
-	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", NULL
+	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", "mlp-log", "medn-log", NULL
 };
 
 static int rank_in(const char *const *list, const char *name)
