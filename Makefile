@@ -385,7 +385,7 @@ endef
 $(foreach e,$(EXP_ENVS),$(eval $(call report_rule,$(e))))
 SELECTIONS := $(foreach e,$(EXP_ENVS),$(D)/$(e)/selection.h5)
 REPORT_TABLES := $(foreach e,$(EXP_ENVS),$(foreach x,md csv tex,$(TAB)/table6.$(e).$(x) $(TAB)/ablation.$(e).$(x)))
-TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(TAB)/table5.$(e).$(x) $(TAB)/paper-vs-ours.$(e).$(x))) \
+TABLES_OUT := $(foreach x,md csv tex,$(TAB)/fig1.$(x) $(foreach e,$(EXP_ENVS),$(TAB)/table5.$(e).$(x) $(TAB)/paper-vs-ours.$(e).$(x) $(TAB)/levers.$(e).$(x))) \
 	$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(TAB)/scatter/$(e).$(m).csv $(TAB)/scatter/$(e).$(m).txt))
 define tables_rule
 $(TABLES_OUT) &: $(EVALS) $(patsubst %.h5,%.tps.h5,$(EVALS)) $(DATASET_FILES) $(SELECTIONS) paper/reference/paper-table5.csv $(B)/tables | $(TAB)/scatter

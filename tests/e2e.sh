@@ -117,11 +117,18 @@ if "${M[@]}" tables >"$T/make3.log" 2>&1; then ok "make tables EXP=smoke"; else
 	no "make tables EXP=smoke"; tail -5 "$T/make3.log"; fi
 good=1
 for f in table5.static table5.dynamic table6.static table6.dynamic ablation.static ablation.dynamic fig1 \
-	paper-vs-ours.static; do
+	paper-vs-ours.static levers.static levers.dynamic; do
 	for x in md csv tex; do [ -s "$T/tables/smoke/$f.$x" ] || { good=0; echo "    missing $f.$x"; }; done
 done
 [ -s "$T/tables/smoke/scatter/static.conv.csv" ] || good=0
 [ $good = 1 ] && ok "every table in md, csv and tex" || no "every table in md, csv and tex"
+lv=$T/tables/smoke/levers.static.csv
+[ "$(head -1 "$lv" | cut -d, -f1-3,12-15)" = "module,medn_acc,medn_r2,selected,selected_acc,selected_r2,repeat_acc" ] &&
+	[ "$(cut -d, -f1 "$lv" | tail -n +2 | tr '\n' ' ')" = "conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool mean " ] &&
+	[ "$(cut -d, -f2 "$lv" | sed -n 2p)" = "$(awk -F, '$1 == "medn" && $2 == "conv" { print $3 }' "$T/tables/smoke/table5.static.csv")" ] &&
+	[ "$(awk -F, 'NR > 1 && NR < 11 && $12 == "" { n++ } END { print n + 0 }' "$lv")" = 0 ] &&
+	ok "the levers table: MEDN, each lever, the selection and the ceiling per module, then the mean" ||
+	no "the levers table ($(head -2 "$lv"))"
 grep -q 'AMD\|Intel\|model' "$T/tables/smoke/table5.static.md" && grep -q 'onednn' "$T/tables/smoke/table5.static.md" &&
 	ok "tables state the device and backend" || no "tables state the device and backend"
 t5=$T/tables/smoke/table5.static.md

@@ -553,6 +553,117 @@ fail:
 	return -1;
 }
 
+/* ---- the accuracy levers (issue 11) ------------------------------------ */
+
+/* the levers, each alone, as variants: label, variant */
+#define NLEVER 5
+static const char *const lever_var[NLEVER] = { "medn", "medn-log", "mlp-log", "gbt", "gbt-ca" };
+static const char *const lever_head[NLEVER] = { "MEDN", "L1 MEDN-LOG", "L1 MLP-LOG", "L3 GBT",
+						"L2+3 GBT-CA" };
+static const char *const lever_csv[NLEVER] = { "medn", "medn_log", "mlp_log", "gbt", "gbt_ca" };
+#define LEVER_COLS (1 + 2 * NLEVER + 3 + 1)
+
+/* Per module: the paper's MEDN, each lever alone, all together (the
+ * time-efficient selection over every RM and variant) and the
+ * repeatability ceiling; a last row of means. n/a: a variant not fitted. */
+static int levers(const struct env *v, struct table *t, char *err)
+{
+	const char *head[LEVER_COLS], *csv[LEVER_COLS];
+	char hbuf[2 * NLEVER][48], cbuf[2 * NLEVER][48], caption[6144], source[1024];
+	char contention[3072];
+	double sum[LEVER_COLS] = { 0 };
+	size_t m, k, c;
+	long row;
+
+	head[0] = "Module";
+	csv[0] = "module";
+	for (k = 0; k < NLEVER; k++) {
+		snprintf(hbuf[2 * k], sizeof(hbuf[0]), "%s Acc", lever_head[k]);
+		snprintf(hbuf[2 * k + 1], sizeof(hbuf[0]), "%s R²", lever_head[k]);
+		snprintf(cbuf[2 * k], sizeof(cbuf[0]), "%s_acc", lever_csv[k]);
+		snprintf(cbuf[2 * k + 1], sizeof(cbuf[0]), "%s_r2", lever_csv[k]);
+		head[1 + 2 * k] = hbuf[2 * k];
+		head[2 + 2 * k] = hbuf[2 * k + 1];
+		csv[1 + 2 * k] = cbuf[2 * k];
+		csv[2 + 2 * k] = cbuf[2 * k + 1];
+	}
+	c = 1 + 2 * NLEVER;
+	head[c] = "All: selected";
+	csv[c] = "selected";
+	head[c + 1] = "All Acc";
+	csv[c + 1] = "selected_acc";
+	head[c + 2] = "All R²";
+	csv[c + 2] = "selected_r2";
+	head[c + 3] = "Ceiling Acc";
+	csv[c + 3] = "repeat_acc";
+	table_source_format(&v->src, source, sizeof(source));
+	table_source_contention(&v->src, contention, sizeof(contention));
+	snprintf(caption, sizeof(caption),
+		 "The accuracy levers (%s environment): test-split Acc (P20) and R² per module "
+		 "for the paper's MEDN, each lever alone (L1: wide-range inputs scaled as log(x) "
+		 "before min-max, MEDN-LOG and MLP-LOG; L3: gradient-boosted trees, GBT; L2+3: "
+		 "GBT with the channel-alignment features, GBT-CA) and all together (the "
+		 "time-efficient auto-selection over every RM and variant, validation -> test), "
+		 "beside the repeatability ceiling (the P20 of a second measurement of the same "
+		 "configuration predicted by the first; n/a where the dataset has none). Last "
+		 "row: the mean over modules. n/a: not fitted. %s%sSource: %s.",
+		 v->name, contention, contention[0] ? " " : "", source);
+	if (table_init(t, caption, LEVER_COLS, head, csv, err) < 0)
+		return -1;
+	for (m = 0; m <= v->nmod; m++) {
+		const struct select_entry *sel = m < v->nmod
+							 ? select_find(v->sel.time, v->sel.n, v->modules[m])
+							 : NULL;
+		char label[64];
+
+		if ((row = table_add_row(t, err)) < 0 ||
+		    table_set(t, (size_t)row, 0, m < v->nmod ? v->modules[m] : "mean", NULL, err) < 0)
+			goto fail;
+		for (k = 0; k < NLEVER; k++) {
+			long vi = find_name(v->variants, v->nvar, lever_var[k]);
+			double a = NAN, r = NAN;
+
+			if (m < v->nmod && vi >= 0) {
+				a = cell(v, (size_t)vi, m)->test_p20;
+				r = cell(v, (size_t)vi, m)->test_r2;
+				sum[1 + 2 * k] += a;
+				sum[2 + 2 * k] += r;
+			} else if (m == v->nmod && vi >= 0) {
+				a = sum[1 + 2 * k] / (double)v->nmod;
+				r = sum[2 + 2 * k] / (double)v->nmod;
+			}
+			if (table_set_num(t, (size_t)row, 1 + 2 * k, a, 4, err) < 0 ||
+			    set_metric(t, (size_t)row, 2 + 2 * k, M_R2, r, 4, err) < 0)
+				goto fail;
+		}
+		if (sel) {
+			const struct select_eval *e = cell(v, 0, m);
+
+			select_variant_label(sel->variant, label, sizeof(label));
+			sum[c + 1] += sel->test_acc;
+			sum[c + 2] += sel->test_r2;
+			sum[c + 3] += e->repeat_p20;
+			if (table_set(t, (size_t)row, c, label, sel->variant, err) < 0 ||
+			    table_set_num(t, (size_t)row, c + 1, sel->test_acc, 4, err) < 0 ||
+			    set_metric(t, (size_t)row, c + 2, M_R2, sel->test_r2, 4, err) < 0 ||
+			    table_set_num(t, (size_t)row, c + 3, e->repeat_p20, 4, err) < 0)
+				goto fail;
+		} else if (table_set(t, (size_t)row, c, "", NULL, err) < 0 ||
+			   table_set_num(t, (size_t)row, c + 1, sum[c + 1] / (double)v->nmod, 4,
+					 err) < 0 ||
+			   set_metric(t, (size_t)row, c + 2, M_R2, sum[c + 2] / (double)v->nmod, 4,
+				      err) < 0 ||
+			   table_set_num(t, (size_t)row, c + 3, sum[c + 3] / (double)v->nmod, 4,
+					 err) < 0) {
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	table_release(t);
+	return -1;
+}
+
 /* ---- scatter data ---------------------------------------------------- */
 
 static int scatter(const struct env *v, const char *data, const char *outdir,
@@ -645,6 +756,10 @@ int report_tables(const char *data, const char *exp, const char *refdir, const c
 		snprintf(path, sizeof(path), "%s/paper-vs-ours.%s", outdir, v->name);
 		if (paper_vs_ours(v, &ref, &t, err) < 0 ||
 		    table_out_add_table(files, path, &t, NULL, err) < 0)
+			goto out;
+		table_release(&t);
+		snprintf(path, sizeof(path), "%s/levers.%s", outdir, v->name);
+		if (levers(v, &t, err) < 0 || table_out_add_table(files, path, &t, NULL, err) < 0)
 			goto out;
 		table_release(&t);
 		if (scatter(v, data, outdir, files, err) < 0)
