@@ -64,11 +64,13 @@ SLURM_OPTS ?=
 SLURM_TIME ?= 30
 SLURM_CPUS ?= 1
 SLURM_CPUS_RF ?= 2
-SLURM_MEM_LR ?= 256M
+# a fit's job also evaluates its model (CLUSTER=slurm runs both as one job),
+# so no fit asks for less than an evaluation
+SLURM_MEM_LR ?= 1G
 SLURM_MEM_RF ?= 1G
-SLURM_MEM_MLP ?= 256M
-SLURM_MEM_MEDN ?= 256M
-SLURM_MEM_LOP ?= 256M
+SLURM_MEM_MLP ?= 1G
+SLURM_MEM_MEDN ?= 1G
+SLURM_MEM_LOP ?= 1G
 SLURM_MEM_GBT ?= 1G
 SLURM_MEM_EVALUATE ?= 1G
 SLURM_MEM_REPORT ?= 512M
@@ -358,14 +360,26 @@ env_variants = $(RM_VARIANTS) $(if $(filter dynamic,$(1)),$(ABLATION_ONLY))
 MODELS := $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(D)/$(e)/models/$(m).$(v).h5)))
 EVALS := $(subst /models/,/evals/,$(MODELS))
 
-# Fits and evaluations may run on a cluster ($(call step,...) prefixes
-# them). They take the bench lock shared, so they never run during a
-# measurement on the same machine.
+# ENV, MODULE, VARIANT -> the evaluation's outputs; the fit's and the
+# evaluation's command lines
+eval_outs = $(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5
+fit_cmd = $(B)/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $(D)/$(1)/$(2).h5 -o $(D)/$(1)/models/$(2).$(3).h5
+eval_cmd = $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+# Fits and evaluations may run on a cluster: with CLUSTER=slurm a model and
+# its evaluation are one target, made by one Slurm job (scripts/steps.sh:
+# the fit, then the evaluation), since a job costs Slurm about as much as a
+# smoke fit takes; so a new evaluate refits there too. They take the bench
+# lock shared, so they never run during a measurement on the same machine.
 define model_rule
+ifeq ($(CLUSTER),)
 $(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(B)/fit-$(call rm_base,$(3)) | $(D)/$(1)/models
-	$(call step,$(call uc,$(call rm_base,$(3))),$$@) $(B)/fit-$(call rm_base,$(3)) $(QUIET_FLAG) -e $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(call rm_flags,$(3)) $$< -o $$@
-$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5 &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
-	$(call step,EVALUATE,$(D)/$(1)/evals/$(2).$(3).h5 $(D)/$(1)/evals/$(2).$(3).tps.h5) $(B)/evaluate $(QUIET_FLAG) $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 -o $(D)/$(1)/evals/$(2).$(3).h5 -t $(D)/$(1)/evals/$(2).$(3).tps.h5
+	$(SRUN) $(call fit_cmd,$(1),$(2),$(3))
+$(call eval_outs,$(1),$(2),$(3)) &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
+	$(SRUN) $(call eval_cmd,$(1),$(2),$(3))
+else
+$(D)/$(1)/models/$(2).$(3).h5 $(call eval_outs,$(1),$(2),$(3)) &: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(B)/fit-$(call rm_base,$(3)) $(B)/evaluate | $(D)/$(1)/models $(D)/$(1)/evals
+	$(call step,$(call uc,$(call rm_base,$(3))),$(D)/$(1)/models/$(2).$(3).h5 $(call eval_outs,$(1),$(2),$(3))) scripts/steps.sh $(call fit_cmd,$(1),$(2),$(3)) ';;' $(call eval_cmd,$(1),$(2),$(3))
+endif
 endef
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(eval $(call model_rule,$(e),$(m),$(v))))))
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))

@@ -125,10 +125,11 @@ same_as_local() {
 start=$(now)
 "${M[@]}" -j4 tables CLUSTER=slurm >"$T/make2.log" 2>&1 && ok "make -j4 tables CLUSTER=slurm ($(secs "$start") s)" ||
 	{ no "make -j4 tables CLUSTER=slurm"; tail -5 "$T/make2.log"; }
-# a fit and an evaluation per model, 2 selections, 2 ablations, 1 tables
-# (which models there are, the byte-for-byte comparison below checks)
-want=$(($(ls "$D"/*/models/*.h5 | wc -l) * 2 + 5))
-steps=$(grep -cE '^scripts/slurm-step.sh .* -- bin/(fit-|evaluate|select|ablate|tables)' "$T/make2.log")
+# one job per model (its fit, then its evaluation: scripts/steps.sh), 2
+# selections, 2 ablations, 1 tables (which models there are, the
+# byte-for-byte comparison below checks)
+want=$(($(ls "$D"/*/models/*.h5 | wc -l) + 5))
+steps=$(grep -cE "^scripts/slurm-step.sh .* -- (scripts/steps.sh bin/fit-.* ';;' bin/evaluate |bin/(select|ablate|tables))" "$T/make2.log")
 direct=$(grep -cE '^bin/(fit-|evaluate|select|ablate|tables) ' "$T/make2.log")
 [ "$steps" = "$want" ] && [ "$direct" = 0 ] && ok "all $want steps went to slurm-step.sh, none ran here" ||
 	no "all $want steps through slurm-step.sh ($steps through it, $direct here)"
@@ -137,16 +138,23 @@ direct=$(grep -cE '^bin/(fit-|evaluate|select|ablate|tables) ' "$T/make2.log")
 scontrol -o show job >"$T/jobs.txt" 2>/dev/null
 done_jobs=$(grep -c 'JobName=modlat:.*JobState=COMPLETED' "$T/jobs.txt")
 miss=0
-for f in "$D"/*/models/*.h5 "$D"/*/evals/*.h5; do
-	case $f in *.tps.h5) continue ;; esac
+for f in "$D"/*/models/*.h5; do
 	grep -q "JobName=modlat:${f##*/}:.*JobState=COMPLETED .*ExitCode=0:0" "$T/jobs.txt" || miss=$((miss + 1))
 done
 [ "$done_jobs" -ge "$want" ] && [ "$miss" = 0 ] &&
-	ok "scontrol: $done_jobs completed modlat jobs (ids $(grep -o 'JobId=[0-9]*' "$T/jobs.txt" | head -1 | cut -d= -f2)..), one for each model and evaluation" ||
+	ok "scontrol: $done_jobs completed modlat jobs (ids $(grep -o 'JobId=[0-9]*' "$T/jobs.txt" | head -1 | cut -d= -f2)..), one for each model with its evaluation" ||
 	no "scontrol records the jobs ($done_jobs completed, $miss outputs without one)"
 n=$(same_as_local) && ok "$n models, evaluations, selections and tables byte-identical to the local run" ||
 	no "through Slurm = local, byte for byte: $n"
 out=$("${M[@]}" -q tables CLUSTER=slurm 2>&1) && ok "nothing left to do (make -q)" || no "nothing left to do (make -q: $out)"
+# a lost evaluation: its model's job (fit and evaluation) again, the same bytes
+rm -f "$D/static/evals/conv.lr.h5" "$D/static/evals/conv.lr.tps.h5"
+plan=$("${M[@]}" CLUSTER=slurm "$D/static/evals/conv.lr.h5" 2>&1 | grep -E '^scripts/slurm-step.sh' || true)
+[ "$(grep -c . <<<"$plan")" = 1 ] && grep -q -- "-- scripts/steps.sh bin/fit-lr .* ';;' bin/evaluate .*conv.lr.h5" <<<"$plan" &&
+	cmp -s "$D/static/evals/conv.lr.h5" "$T/local/static/evals/conv.lr.h5" &&
+	cmp -s "$D/static/models/conv.lr.h5" "$T/local/static/models/conv.lr.h5" &&
+	ok "a lost evaluation is made again by its model's one job, same bytes" ||
+	no "a lost evaluation ($plan)"
 
 echo "cluster: failures"
 # Slurm refuses the job: no node has that much memory
