@@ -27,6 +27,18 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* SIGINT, SIGTERM and SIGHUP ask the measurement to stop cleanly */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -106,7 +118,6 @@ static int bench_network(const char *exp_path, const char *net_path, long batch,
 	struct netbench_out o;
 	struct netbench_job job;
 	struct experiment x;
-	struct sigaction sa;
 	struct show show;
 	int lockfd, rc;
 
@@ -128,11 +139,7 @@ static int bench_network(const char *exp_path, const char *net_path, long batch,
 		modlat_network_free(net);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals();
 	snprintf(label, sizeof(label), "%s batch %ld", modlat_network_name(net), batch);
 	show.label = label;
 	show.tty = 0;
@@ -174,7 +181,6 @@ int main(int argc, char **argv)
 	struct bench_totals tot;
 	struct experiment x;
 	struct dataset gen, ds;
-	struct sigaction sa;
 	struct show show;
 	struct bench_job job;
 	int c, quiet = 0, lockfd, rc;
@@ -251,11 +257,7 @@ int main(int argc, char **argv)
 		experiment_release(&x);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals();
 
 	snprintf(journal, sizeof(journal), "%s.journal", out);
 	snprintf(key, sizeof(key),
