@@ -764,6 +764,20 @@ static void test_batch_network(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bn.net:2: "));
 	modlat_network_free(net);
 	modlat_close(p);
+	/* a network whose first layer is a module: it counts too */
+	fit_write(MODULE_CONV, FEATURES_ALL, tmp("net.conv.lr.h5"), NULL);
+	p = modlat_open(tmp("net.conv.lr.h5"), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	net = modlat_network_parse("input channels=16 hw=14\nconv cout=16 kernel=3 stride=1\n"
+				   "conv cout=16 kernel=3 stride=1\n",
+				   "conv.net", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+	one = given("conv", 2, 16, 16, 14, 3, 1);
+	CU_ASSERT_EQUAL_FATAL(modlat_predict(p, &one, &total, err), 0);
+	CU_ASSERT_EQUAL(modlat_predict_network(p, net, 2, &one, &v, NULL, err) >= 0, 1);
+	CU_ASSERT_EQUAL(v, 2 * total);
+	modlat_network_free(net);
+	modlat_close(p);
 	model_release(&m);
 	dataset_release(&ds);
 }
