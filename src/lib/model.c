@@ -157,6 +157,14 @@ int model_degenerate(const struct model *m, size_t j)
 	return degenerate_range(m->train_min[j], m->train_max[j]);
 }
 
+/* Appends name to the comma-separated list in buf[len]. */
+static void list_append(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? "," : "", name);
+}
+
 /* Each feature's and the latency's range over the training rows
  * (train[ntrain] indices), the min-max scaler (degenerate features scale
  * as constants) and the note of the degenerate ones. */
@@ -182,8 +190,7 @@ static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols
 		m->train_min[j] = lo;
 		m->train_max[j] = hi;
 		if (degenerate_range(lo, hi))
-			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s",
-				 note[0] ? "," : "", m->names[j]);
+			list_append(note, sizeof(note), m->names[j]);
 	}
 	m->lat_min = INFINITY;
 	m->lat_max = -INFINITY;
@@ -220,8 +227,7 @@ static int fit_ranges(struct model *m, const struct dataset *ds, const int *cols
 			m->logx[j] = 1;
 			m->lo[j] = log(lo);
 			m->range[j] = log(hi) - log(lo);
-			snprintf(lnote + strlen(lnote), sizeof(lnote) - strlen(lnote), "%s%s",
-				 lnote[0] ? "," : "", m->names[j]);
+			list_append(lnote, sizeof(lnote), m->names[j]);
 			continue;
 		}
 		m->lo[j] = lo;
@@ -554,20 +560,19 @@ static int read_ranges(struct model *m, hid_t f, const char *path, char *err)
 				       "expected finite numbers and a range >= 0", path, m->names[j],
 				       m->lo[j], m->range[j]);
 		/* what fit wrote: min = train_min, range = max - min or 0 (degenerate);
-		 * log(min) and log(max) - log(min) for a log feature */
-		if (m->lo && m->logx && m->logx[j] &&
-		    (!(m->train_min[j] > 0) || m->lo[j] != log(m->train_min[j]) ||
-		     m->range[j] != log(m->train_max[j]) - log(m->train_min[j])))
-			return err_set(err, "%s: feature '%s' has the log scaler min %g, range %g, "
-				       "which disagree with its training range [%g, %g]", path,
-				       m->names[j], m->lo[j], m->range[j], m->train_min[j],
-				       m->train_max[j]);
-		if (m->lo && !(m->logx && m->logx[j]) &&
-		    (m->lo[j] != m->train_min[j] ||
-		     (m->range[j] != 0 && m->range[j] != m->train_max[j] - m->train_min[j])))
-			return err_set(err, "%s: feature '%s' has the scaler min %g, range %g, which "
-				       "disagree with its training range [%g, %g]", path, m->names[j],
-				       m->lo[j], m->range[j], m->train_min[j], m->train_max[j]);
+		 * log(min) and log(max) - log(min) for a log feature (never 0) */
+		if (m->lo) {
+			int lg = m->logx && m->logx[j];
+			double want_lo = lg ? log(m->train_min[j]) : m->train_min[j];
+			double want_range = (lg ? log(m->train_max[j]) : m->train_max[j]) - want_lo;
+
+			if ((lg && !(m->train_min[j] > 0)) || m->lo[j] != want_lo ||
+			    (m->range[j] != want_range && (lg || m->range[j] != 0)))
+				return err_set(err, "%s: feature '%s' has the %sscaler min %g, range %g, "
+					       "which disagree with its training range [%g, %g]", path,
+					       m->names[j], lg ? "log " : "", m->lo[j], m->range[j],
+					       m->train_min[j], m->train_max[j]);
+		}
 	}
 	if (!lo || lo->str || !hi || hi->str)
 		return err_set(err, "%s: attribute 'latency_min_ms' or 'latency_max_ms' is missing "
