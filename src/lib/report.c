@@ -563,6 +563,29 @@ static const char *const lever_head[NLEVER] = { "MEDN", "L1 MEDN-LOG", "L1 MLP-L
 static const char *const lever_csv[NLEVER] = { "medn", "medn_log", "mlp_log", "gbt", "gbt_ca" };
 #define LEVER_COLS (1 + 2 * NLEVER + 3 + 1)
 
+/* One row of the levers table: the module, then the numbers of val[1..]
+ * (n/a for NaN; an R² column reads "< -1000" below it) and the selected
+ * variant's label in column 1 + 2 * NLEVER (its CSV cell: variant). */
+static int lever_row(struct table *t, const char *module, const char *label, const char *variant,
+		     const double *val, char *err)
+{
+	const size_t c = 1 + 2 * NLEVER;
+	long row = table_add_row(t, err);
+	size_t k;
+
+	if (row < 0 || table_set(t, (size_t)row, 0, module, NULL, err) < 0 ||
+	    table_set(t, (size_t)row, c, label, variant, err) < 0)
+		return -1;
+	for (k = 1; k < LEVER_COLS; k++) {
+		int r2 = k == c + 2 || (k < c && k % 2 == 0);
+
+		if (k != c && (r2 ? set_metric(t, (size_t)row, k, M_R2, val[k], 4, err)
+				  : table_set_num(t, (size_t)row, k, val[k], 4, err)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Per module: the paper's MEDN, each lever alone, all together (the
  * time-efficient selection over every RM and variant) and the
  * repeatability ceiling; a last row of means. n/a: a variant not fitted. */
@@ -573,7 +596,6 @@ static int levers(const struct env *v, struct table *t, char *err)
 	char contention[3072];
 	double sum[LEVER_COLS] = { 0 };
 	size_t m, k, c;
-	long row;
 
 	head[0] = "Module";
 	csv[0] = "module";
@@ -610,54 +632,30 @@ static int levers(const struct env *v, struct table *t, char *err)
 		 v->name, contention, contention[0] ? " " : "", source);
 	if (table_init(t, caption, LEVER_COLS, head, csv, err) < 0)
 		return -1;
-	for (m = 0; m <= v->nmod; m++) {
-		const struct select_entry *sel = m < v->nmod
-							 ? select_find(v->sel.time, v->sel.n, v->modules[m])
-							 : NULL;
+	for (m = 0; m < v->nmod; m++) {
+		const struct select_entry *sel = select_find(v->sel.time, v->sel.n, v->modules[m]);
+		double val[LEVER_COLS];
 		char label[64];
 
-		if ((row = table_add_row(t, err)) < 0 ||
-		    table_set(t, (size_t)row, 0, m < v->nmod ? v->modules[m] : "mean", NULL, err) < 0)
-			goto fail;
 		for (k = 0; k < NLEVER; k++) {
 			long vi = find_name(v->variants, v->nvar, lever_var[k]);
-			double a = NAN, r = NAN;
 
-			if (m < v->nmod && vi >= 0) {
-				a = cell(v, (size_t)vi, m)->test_p20;
-				r = cell(v, (size_t)vi, m)->test_r2;
-				sum[1 + 2 * k] += a;
-				sum[2 + 2 * k] += r;
-			} else if (m == v->nmod && vi >= 0) {
-				a = sum[1 + 2 * k] / (double)v->nmod;
-				r = sum[2 + 2 * k] / (double)v->nmod;
-			}
-			if (table_set_num(t, (size_t)row, 1 + 2 * k, a, 4, err) < 0 ||
-			    set_metric(t, (size_t)row, 2 + 2 * k, M_R2, r, 4, err) < 0)
-				goto fail;
+			val[1 + 2 * k] = vi >= 0 ? cell(v, (size_t)vi, m)->test_p20 : NAN;
+			val[2 + 2 * k] = vi >= 0 ? cell(v, (size_t)vi, m)->test_r2 : NAN;
 		}
-		if (sel) {
-			const struct select_eval *e = cell(v, 0, m);
-
-			select_variant_label(sel->variant, label, sizeof(label));
-			sum[c + 1] += sel->test_acc;
-			sum[c + 2] += sel->test_r2;
-			sum[c + 3] += e->repeat_p20;
-			if (table_set(t, (size_t)row, c, label, sel->variant, err) < 0 ||
-			    table_set_num(t, (size_t)row, c + 1, sel->test_acc, 4, err) < 0 ||
-			    set_metric(t, (size_t)row, c + 2, M_R2, sel->test_r2, 4, err) < 0 ||
-			    table_set_num(t, (size_t)row, c + 3, e->repeat_p20, 4, err) < 0)
-				goto fail;
-		} else if (table_set(t, (size_t)row, c, "", NULL, err) < 0 ||
-			   table_set_num(t, (size_t)row, c + 1, sum[c + 1] / (double)v->nmod, 4,
-					 err) < 0 ||
-			   set_metric(t, (size_t)row, c + 2, M_R2, sum[c + 2] / (double)v->nmod, 4,
-				      err) < 0 ||
-			   table_set_num(t, (size_t)row, c + 3, sum[c + 3] / (double)v->nmod, 4,
-					 err) < 0) {
+		val[c + 1] = sel->test_acc;
+		val[c + 2] = sel->test_r2;
+		val[c + 3] = cell(v, 0, m)->repeat_p20;
+		for (k = 1; k < LEVER_COLS; k++)
+			sum[k] += k == c ? 0 : val[k];
+		select_variant_label(sel->variant, label, sizeof(label));
+		if (lever_row(t, v->modules[m], label, sel->variant, val, err) < 0)
 			goto fail;
-		}
 	}
+	for (k = 1; k < LEVER_COLS; k++)
+		sum[k] /= (double)v->nmod;
+	if (lever_row(t, "mean", "", NULL, sum, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	table_release(t);
