@@ -12,13 +12,13 @@
 #include "modlat.h"
 #include "module.h"
 #include "netbench.h"
+#include "select.h"
 #include "table.h"
 #include "util.h"
 
-/* the RMs reported alone, each with its nine module models */
-static const char *const rms[] = { "lr",     "rf",  "mlp", "medn",   "medn-d", "medn-xi",
-				   "medn-xm", "medn-r", "lop", "gbt", "gbt-ca", "mlp-log", "medn-log" };
-#define NRM (sizeof(rms) / sizeof(rms[0]))
+/* the RMs reported alone, each with its nine module models (a variant
+ * without them, such as the dynamic-only ablation's, is left out) */
+#define NRM ((size_t)SELECT_NVARIANTS)
 
 /* One measured network (a modlat-network file). */
 struct netm {
@@ -150,7 +150,7 @@ int netreport_tables(const char *exp, const char *envdir, char *const *files, si
 		have_rm[k] = 1;
 		for (j = 0; j < MODULE_COUNT && have_rm[k]; j++) {
 			snprintf(path, sizeof(path), "%s/models/%s.%s.h5", envdir,
-				 module_name((enum module_kind)j), rms[k]);
+				 module_name((enum module_kind)j), select_variants[k]);
 			if (!(pk[k][j] = modlat_open(path, err)))
 				have_rm[k] = 0; /* an RM without all nine models is left out */
 		}
@@ -225,8 +225,8 @@ int netreport_tables(const char *exp, const char *envdir, char *const *files, si
 		if (k && !have_rm[k - 1])
 			continue;
 		if ((row = table_add_row(&t2, err)) < 0 ||
-		    table_set(&t2, (size_t)row, 0, k ? rms[k - 1] : "time-efficient selection",
-			      k ? rms[k - 1] : "selection-time", err) < 0 ||
+		    table_set(&t2, (size_t)row, 0, k ? select_variants[k - 1] : "time-efficient selection",
+			      k ? select_variants[k - 1] : "selection-time", err) < 0 ||
 		    table_set_num(&t2, (size_t)row, 1, (double)nfiles, 0, err) < 0 ||
 		    table_set_num(&t2, (size_t)row, 2, nfiles ? (double)hit10[k] / nfiles : NAN, 2,
 				  err) < 0 ||

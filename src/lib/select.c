@@ -11,7 +11,7 @@
 
 /* ---- orders and names ------------------------------------------------ */
 
-static const char *const variant_order[] = {
+const char *const select_variants[SELECT_NVARIANTS + 1] = {
 	"lr",     "rf",       "mlp",       "medn", "medn-d", "medn-xi",  "medn-xm",
 	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", "mlp-log", "medn-log", NULL
 };
@@ -51,7 +51,7 @@ int select_module_cmp(const char *a, const char *b)
 
 int select_variant_cmp(const char *a, const char *b)
 {
-	return cmp_ranked(variant_order, a, b);
+	return cmp_ranked(select_variants, a, b);
 }
 
 void select_variant_label(const char *variant, char *buf, size_t len)

@@ -73,6 +73,10 @@ int select_all(const struct select_candidate *c, size_t n, double eps_a, double 
  * variants as lr, rf, mlp, medn, medn-d, medn-xi, medn-xm, medn-r, lop. */
 int select_module_cmp(const char *a, const char *b);
 int select_variant_cmp(const char *a, const char *b);
+/* Every RM variant the pipeline fits, in the tables' order (the order of
+ * select_variant_cmp; NULL-terminated) */
+#define SELECT_NVARIANTS 15
+extern const char *const select_variants[SELECT_NVARIANTS + 1];
 /* The display name: "medn-xm" -> "MEDN-XM". */
 void select_variant_label(const char *variant, char *buf, size_t len);
 
