@@ -349,9 +349,9 @@ static int timed_run(struct bench_run *br, void *inst, int64_t loops, double *ms
  * costs about 20 ns). *ms gets the time per execution over the whole run,
  * the cold first one included; *warm the time per execution after the
  * first (the first's own when it alone lasted min_ms), which sizes the
- * other runs' loops; *loops the executions. */
+ * other runs' loops. */
 static int first_run(struct bench_run *br, void *inst, double min_ms, double *ms, double *warm,
-		     int64_t *loops, int *busy, int *nbusy, char *err)
+		     int *busy, int *nbusy, char *err)
 {
 	double a, first, el;
 	int64_t k = 1;
@@ -371,7 +371,6 @@ static int first_run(struct bench_run *br, void *inst, double min_ms, double *ms
 	*nbusy += 2;
 	*ms = el / (double)k;
 	*warm = k > 1 ? (el - first) / (double)(k - 1) : *ms;
-	*loops = k;
 	return 0;
 }
 
@@ -432,9 +431,8 @@ static int measure_one(struct bench_run *br, const struct module_shape *sh,
 	k = 0;
 	if (bs->fold_first) {
 		double warm;
-		int64_t l0;
 
-		if (first_run(br, inst, bs->min_run_ms, &rec->runs_ms[k++], &warm, &l0, &busy,
+		if (first_run(br, inst, bs->min_run_ms, &rec->runs_ms[k++], &warm, &busy,
 			      &nbusy, err) < 0)
 			goto fail;
 		loops = loops_for(bs->min_run_ms, warm);
