@@ -560,9 +560,41 @@ int nn_train_batch(const struct nn_train_params *p, size_t n)
 	return (size_t)p->batch < n ? p->batch : (int)n;
 }
 
-int nn_train(const double *X, const double *y, size_t n, int d, float *params, size_t nparams,
-	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx, char *err)
+/* Early stopping's score of params on p->valid: the predictions within 20%
+ * of the latency into *hits, their mean absolute error of the target into
+ * *mae. pred holds valid.n doubles. */
+static int valid_score(const struct nn_train_params *p, const float *params, double *pred,
+		       size_t *hits, double *mae, char *err)
 {
+	const struct nn_valid *v = &p->valid;
+	double sum = 0.0;
+	size_t i;
+
+	if (nn_predict(p->chain, p->nchain, params, v->X, v->n, pred, err) < 0)
+		return -1;
+	*hits = 0;
+	for (i = 0; i < v->n; i++) {
+		double e = pred[i] - v->y[i];
+		double ratio = v->target_log ? exp(e) : pred[i] / v->y[i];
+
+		*hits += fabs(ratio - 1.0) <= 0.2;
+		sum += fabs(e);
+	}
+	*mae = sum / (double)v->n;
+	if (!isfinite(*mae))
+		*mae = INFINITY;
+	return 0;
+}
+
+int nn_train(const double *X, const double *y, size_t n, int d, float *params, size_t nparams,
+	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx,
+	     int *best_epoch, char *err)
+{
+	double *vpred = NULL, best_mae = INFINITY;
+	float *best = NULL;
+	size_t best_hits = 0;
+	int have_best = 0;
+
 	struct nn_adam adam = { 0 };
 	struct rng shuffle;
 	char xwhat[64], ywhat[64];
@@ -582,6 +614,14 @@ int nn_train(const double *X, const double *y, size_t n, int d, float *params, s
 	    !(idx = xcalloc(n, sizeof(size_t), err)) ||
 	    nn_adam_init(&adam, nparams, p->lr, err) < 0)
 		goto out;
+	if (p->valid.n) {
+		assert(p->nchain >= 1 && p->nchain <= NN_MAX_CHAIN);
+		if (!(vpred = xcalloc(p->valid.n, sizeof(double), err)) ||
+		    !(best = xcalloc(nparams, sizeof(float), err)))
+			goto out;
+	}
+	if (best_epoch)
+		*best_epoch = p->epochs;
 
 	threads = nn_blas_threads(1); /* the same bits on any core count; see nn.h */
 	rng_init(&shuffle, p->seed, 1);
@@ -590,6 +630,8 @@ int nn_train(const double *X, const double *y, size_t n, int d, float *params, s
 	for (epoch = 1; epoch <= p->epochs; epoch++) {
 		double loss_sum = 0.0;
 
+		if (p->cosine)
+			adam.lr = p->lr * 0.5 * (1.0 + cos(M_PI * (epoch - 1) / p->epochs));
 		nn_shuffle(idx, n, &shuffle);
 		for (start = 0; start < n; start += (size_t)batch) {
 			int rows = n - start < (size_t)batch ? (int)(n - start) : batch;
@@ -609,9 +651,28 @@ int nn_train(const double *X, const double *y, size_t n, int d, float *params, s
 			err_set(err, "%s: fit stopped at epoch %d", p->who, epoch);
 			goto out;
 		}
+		if (p->valid.n) {
+			size_t hits;
+			double mae;
+
+			if (valid_score(p, params, vpred, &hits, &mae, err) < 0)
+				goto out;
+			if (!have_best || hits > best_hits || (hits == best_hits && mae < best_mae)) {
+				memcpy(best, params, nparams * sizeof(float));
+				best_hits = hits;
+				best_mae = mae;
+				have_best = 1;
+				if (best_epoch)
+					*best_epoch = epoch;
+			}
+		}
 	}
+	if (have_best)
+		memcpy(params, best, nparams * sizeof(float));
 	ret = 0;
 out:
+	free(vpred);
+	free(best);
 	if (threads > 0)
 		nn_blas_threads(threads);
 	nn_adam_release(&adam);

@@ -27,6 +27,7 @@
 
 #define NN_MAX_LAYERS 16   /* layers in one stack */
 #define NN_MAX_WIDTH 2048  /* units in one layer (also the input width) */
+#define NN_MAX_CHAIN 4     /* stacks in one prediction path */
 
 enum nn_act {
 	NN_ACT_IDENTITY,
@@ -136,6 +137,14 @@ void nn_gather(const float *X, int d, const size_t *idx, int rows, float *out);
 typedef double nn_loss_grad_fn(void *ctx, const float *xb, const float *yb, int rows,
 			       float *grads);
 
+/* Validation rows for early stopping (the -es variants, issue 11's lever 4),
+ * prepared as the training rows are (scaled features, transformed target). */
+struct nn_valid {
+	const double *X, *y; /* (n, d) and (n) */
+	size_t n;            /* 0: no early stopping */
+	int target_log;      /* y is log(latency) (else the latency itself) */
+};
+
 /* The settings nn_train shares among the deep RMs (mlp_params, medn_params). */
 struct nn_train_params {
 	const char *who; /* the RM's name, first in every message: "mlp" */
@@ -147,14 +156,27 @@ struct nn_train_params {
 	 * NULL. A non-zero return stops the fit, which then fails. */
 	int (*progress)(void *ctx, int epoch, double loss);
 	void *progress_ctx;
+	/* The learning rate of epoch e (1-based): lr, or with cosine
+	 * lr (1 + cos(pi (e - 1) / epochs)) / 2, from lr down to near 0. */
+	int cosine;
+	/* Early stopping: with valid.n > 0, after every epoch the model's
+	 * prediction path (chain[0..nchain-1], set by the RM) predicts the
+	 * validation rows, and nn_train returns the parameters of the epoch
+	 * with the most predictions within 20% of the latency (P20; ties: the
+	 * lower mean absolute error of the target), not the last epoch's. */
+	struct nn_valid valid;
+	const struct nn_stack *chain[NN_MAX_CHAIN];
+	int nchain;
 };
 
 /* The nn_train_params of an RM's settings p, a struct with fields of the
- * same names (mlp_params, medn_params), for messages that start "WHO: ". */
+ * same names (mlp_params, medn_params), for messages that start "WHO: "
+ * (the RM sets chain and nchain). */
 #define NN_TRAIN_PARAMS(who_, p)                                                        \
 	((struct nn_train_params){ .who = (who_), .epochs = (p)->epochs, .lr = (p)->lr,     \
 				   .batch = (p)->batch, .seed = (p)->seed,                  \
-				   .progress = (p)->progress, .progress_ctx = (p)->progress_ctx })
+				   .progress = (p)->progress, .progress_ctx = (p)->progress_ctx, \
+				   .cosine = (p)->cosine, .valid = (p)->valid })
 
 /* Checks n (>= 1 rows), d (1 to NN_MAX_WIDTH features) and p (epochs and
  * batch >= 1, lr > 0): returns 0, or -1 with "WHO: epochs 0, expected at
@@ -172,13 +194,15 @@ int nn_train_batch(const struct nn_train_params *p, size_t n);
  * rows-weighted mean of the minibatch losses. OpenBLAS runs on 1 thread
  * meanwhile (nn_blas_threads). Returns 0, or -1 with a message (bad
  * parameters, non-finite data, out of memory, a loss that is not finite, or
- * a stop asked by p->progress); params then hold the last step's values. */
+ * a stop asked by p->progress); params then hold the last step's values.
+ * With p->valid.n > 0, params end as the best validation epoch's (above) and
+ * *best_epoch (may be NULL) gets that epoch; otherwise it gets p->epochs. */
 int nn_train(const double *X, const double *y, size_t n, int d, float *params, size_t nparams,
-	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx, char *err);
+	     const struct nn_train_params *p, nn_loss_grad_fn *loss_grad, void *ctx,
+	     int *best_epoch, char *err);
 
 /* ---- prediction through a chain of stacks ---- */
 
-#define NN_MAX_CHAIN 4 /* stacks in one prediction path */
 
 /* A model's prediction path: s[0] takes the inputs, each stack feeds the
  * next, and the last has one output; all parameters in params. Single-sample
