@@ -198,6 +198,38 @@ static void test_medn_d_learns(void)
 
 NN_TEST_DETERMINISTIC(medn)
 
+/* Issue 11's stability check: the -es variants' training (leaky ReLU, the
+ * cosine schedule, the epoch best on 300 validation rows) learns the smooth
+ * problem with every one of 10 seeds: 95% of 500 new rows within 20%. (With
+ * ReLU and a constant rate, seeds 0, 3, 5, 7 and 9 end at 0.43: a constant.) */
+static void test_medn_stable_over_seeds(void)
+{
+	enum { N = 1500, NT = 500, NV = 300 };
+	static double X[N * 4], y[N], Xt[NT * 4], yt[NT], pt[NT], Xv[NV * 4], yv[NV];
+	struct medn_params p;
+	struct medn_model *m;
+	char err[ERR_LEN];
+	uint64_t seed;
+
+	synth(N, X, y, 1);
+	synth(NT, Xt, yt, 2);
+	synth(NV, Xv, yv, 4);
+	for (seed = 0; seed < 10; seed++) {
+		medn_params_default(&p);
+		p.recon_weight = 1.0;
+		p.act = NN_ACT_LEAKY_RELU;
+		p.epochs = 40;
+		p.seed = seed;
+		p.cosine = 1;
+		p.valid = (struct nn_valid){ .X = Xv, .y = yv, .n = NV, .target_log = 0 };
+		CU_ASSERT_FATAL(medn_fit(X, y, N, 4, &p, &m, err) == 0);
+		CU_ASSERT_FATAL(medn_predict(m, Xt, NT, pt, err) == 0);
+		CU_ASSERT(within(pt, yt, NT, 0.2) >= 0.95);
+		medn_free(m);
+	}
+}
+
+
 static void roundtrip(int direct, enum nn_act act)
 {
 	enum { N = 64 };
@@ -292,5 +324,6 @@ UNIT_SUITE("medn",
 	   UNIT_TEST(test_medn_learns),
 	   UNIT_TEST(test_medn_d_learns),
 	   UNIT_TEST(test_medn_deterministic),
+	   UNIT_TEST(test_medn_stable_over_seeds),
 	   UNIT_TEST(test_medn_export_import),
 	   UNIT_TEST(test_medn_errors));

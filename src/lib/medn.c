@@ -210,8 +210,11 @@ int medn_fit(const double *X, const double *y, size_t n, int d, const struct med
 	if (nn_train_check(&t, n, d, err) < 0 || check_weight(p, err) < 0 ||
 	    !(m = medn_new(d, p, err)))
 		return -1;
+	t.chain[0] = &m->enc;
+	t.chain[1] = &m->pred;
+	t.nchain = 2;
 	if (work_init(&w, m, p->recon_weight, nn_train_batch(&t, n), err) < 0 ||
-	    nn_train(X, y, n, d, m->params, m->nparams, &t, loss_grad, &w, err) < 0) {
+	    nn_train(X, y, n, d, m->params, m->nparams, &t, loss_grad, &w, NULL, err) < 0) {
 		work_release(&w);
 		medn_free(m);
 		return -1;

@@ -53,6 +53,8 @@ struct medn_params {
 	 * weighted sum); may be NULL. A non-zero return stops the fit, which fails. */
 	int (*progress)(void *ctx, int epoch, double loss);
 	void *progress_ctx;
+	int cosine;               /* learning rate on a cosine schedule (0) */
+	struct nn_valid valid;    /* early stopping's validation rows (none) */
 };
 
 struct medn_model {

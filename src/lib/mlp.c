@@ -132,8 +132,10 @@ int mlp_fit(const double *X, const double *y, size_t n, int d, const struct mlp_
 	*model = NULL;
 	if (nn_train_check(&t, n, d, err) < 0 || !(m = mlp_new(d, p, err)))
 		return -1;
+	t.chain[0] = &m->net;
+	t.nchain = 1;
 	if (work_init(&w, m, nn_train_batch(&t, n), err) < 0 ||
-	    nn_train(X, y, n, d, m->params, m->net.nparams, &t, loss_grad, &w, err) < 0) {
+	    nn_train(X, y, n, d, m->params, m->net.nparams, &t, loss_grad, &w, NULL, err) < 0) {
 		work_release(&w);
 		mlp_free(m);
 		return -1;

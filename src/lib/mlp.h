@@ -32,6 +32,8 @@ struct mlp_params {
 	 * NULL. A non-zero return stops the fit, which then fails. */
 	int (*progress)(void *ctx, int epoch, double loss);
 	void *progress_ctx;
+	int cosine;               /* learning rate on a cosine schedule (0) */
+	struct nn_valid valid;    /* early stopping's validation rows (none) */
 };
 
 struct mlp_model {
