@@ -100,6 +100,7 @@ bad "gen without a module" "^gen: need --experiment, -o and one MODULE" "$BIN/ge
 bad "fit-lr without -o" "^fit-lr: need --experiment, -o and one DATASET" "$BIN/fit-lr" -e exp.ini ds.h5
 bad "fit-lr --direct" "^fit-lr: --direct is for fit-medn only" "$BIN/fit-lr" --direct
 bad "fit-rf --log-inputs" "^fit-rf: --log-inputs is for fit-mlp and fit-medn only" "$BIN/fit-rf" --log-inputs
+bad "fit-gbt --early-stop" "^fit-gbt: --early-stop is for fit-mlp and fit-medn only" "$BIN/fit-gbt" --early-stop
 bad "fit-rf --features bogus" "^fit-rf: unknown feature set 'bogus'" "$BIN/fit-rf" -f bogus
 bad "fit-lop --features sampling" "^fit-lop: .*no --features" \
 	"$BIN/fit-lop" -f sampling -e exp.ini ds.h5 -o "$O/m.h5"

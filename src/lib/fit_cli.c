@@ -31,21 +31,28 @@ static void usage(const char *rm, FILE *f)
 		"  -q, --quiet            no progress on stderr\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          print the version\n",
-		rm, strcmp(rm, "medn") ? "" : " [--direct] [--log-inputs]", rm, rm, rm,
+		rm,
+		!strcmp(rm, "medn")  ? " [--direct] [--log-inputs] [--early-stop]"
+		: !strcmp(rm, "mlp") ? " [--log-inputs] [--early-stop]"
+				     : "",
+		rm, rm, rm,
 		strcmp(rm, "medn") ? "" : "  -d, --direct           MEDN-D: no reconstruction decoder\n",
 		strcmp(rm, "medn") && strcmp(rm, "mlp")
 			? ""
 			: "  -l, --log-inputs       the -log variant: a feature positive in training\n"
-			  "                         whose max is >= 1000x its min is scaled as log(x)\n");
+			  "                         whose max is >= 1000x its min is scaled as log(x)\n"
+			  "  -s, --early-stop       the -es variant: a cosine learning-rate schedule,\n"
+			  "                         and the epoch with the best validation P20 kept\n");
 }
 
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */
-static void variant_name(const char *rm, int direct, enum feature_set fs, int log_inputs, char *buf,
-			 size_t len)
+static void variant_name(const char *rm, int direct, enum feature_set fs, int log_inputs,
+			 int early_stop, char *buf, size_t len)
 {
 	static const char *const suffix[FEATURE_SET_COUNT] = { "", "-xi", "-xm", "-r", "-ca", "-run", "-both" };
 
-	snprintf(buf, len, "%s%s%s%s", rm, direct ? "-d" : "", suffix[fs], log_inputs ? "-log" : "");
+	snprintf(buf, len, "%s%s%s%s%s", rm, direct ? "-d" : "", suffix[fs],
+		 log_inputs ? "-log" : "", early_stop ? "-es" : "");
 }
 
 /* The fragment's text, recorded in the model as its settings. */
@@ -75,7 +82,7 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 		{ "direct", no_argument, 0, 'd' },           { "output", required_argument, 0, 'o' },
 		{ "quiet", no_argument, 0, 'q' },            { "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },          { "log-inputs", no_argument, 0, 'l' },
-		{ 0, 0, 0, 0 }
+		{ "early-stop", no_argument, 0, 's' },       { 0, 0, 0, 0 }
 	};
 	const char *exp_path = NULL, *out = NULL, *data_path;
 	char msg[128];
@@ -88,11 +95,11 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 	enum module_kind mod;
 	struct rusage ru;
 	double t0;
-	int c, quiet = 0, direct = 0, log_inputs = 0, rc = 1, lockfd = -1;
+	int c, quiet = 0, direct = 0, log_inputs = 0, early_stop = 0, rc = 1, lockfd = -1;
 	const char *mname;
 
 	opterr = 0; /* our one line, not getopt's too */
-	while ((c = getopt_long(argc, argv, ":e:f:dlo:qhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:f:dlso:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': exp_path = optarg; break;
 		case 'f':
@@ -117,6 +124,13 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 				return 2;
 			}
 			log_inputs = 1;
+			break;
+		case 's':
+			if (strcmp(rm, "medn") && strcmp(rm, "mlp")) {
+				fprintf(stderr, "fit-%s: --early-stop is for fit-mlp and fit-medn only\n", rm);
+				return 2;
+			}
+			early_stop = 1;
 			break;
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
@@ -168,7 +182,8 @@ int fit_cli_main(const char *rm, int argc, char **argv)
 	}
 	s.direct = direct;
 	s.log_inputs = log_inputs;
-	variant_name(rm, direct, fs, log_inputs, variant, sizeof(variant));
+	s.early_stop = early_stop;
+	variant_name(rm, direct, fs, log_inputs, early_stop, variant, sizeof(variant));
 	/* never fit while this machine measures latencies */
 	snprintf(who, sizeof(who), "fit-%s", rm);
 	lockfd = lock_take(0, who, quiet, err);

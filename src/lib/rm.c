@@ -88,6 +88,19 @@ static void rf_free_rm(void *m)
 	rf_free(m);
 }
 
+/* The -es variants' training settings of the deep RMs (nn_train_params) */
+static void deep_early_stop(const struct rm_settings *s, int *cosine, struct nn_valid *v)
+{
+	*cosine = s->early_stop;
+	memset(v, 0, sizeof(*v));
+	if (s->early_stop) {
+		v->X = s->valid_X;
+		v->y = s->valid_y;
+		v->n = s->nvalid;
+		v->target_log = s->target_log;
+	}
+}
+
 static int mlp_fit_rm(const double *X, const double *y, size_t n, size_t d,
 		      const struct rm_settings *s, void **model, char *err)
 {
@@ -102,6 +115,7 @@ static int mlp_fit_rm(const double *X, const double *y, size_t n, size_t d,
 	p.lr = s->lr;
 	p.batch = s->batch;
 	p.seed = s->seed;
+	deep_early_stop(s, &p.cosine, &p.valid);
 	return mlp_fit(X, y, n, (int)d, &p, (struct mlp_model **)model, err);
 }
 
@@ -147,6 +161,7 @@ static int medn_fit_rm(const double *X, const double *y, size_t n, size_t d,
 	p.lr = s->lr;
 	p.batch = s->batch;
 	p.seed = s->seed;
+	deep_early_stop(s, &p.cosine, &p.valid);
 	return medn_fit(X, y, n, (int)d, &p, (struct medn_model **)model, err);
 }
 
@@ -281,8 +296,8 @@ static void lop_free_rm(void *m)
 static const struct rm_ops rms[] = {
 	{ "lr", 0, lr_fit, lr_one, lr_many, lr_save, lr_load, lr_free, 0 },
 	{ "rf", 0, rf_fit_rm, rf_one, rf_many, rf_save, rf_load, rf_free_rm, 0 },
-	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm, 0 },
-	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm, 0 },
+	{ "mlp", 0, mlp_fit_rm, mlp_one, mlp_many, mlp_save, mlp_load, mlp_free_rm, 1 },
+	{ "medn", 0, medn_fit_rm, medn_one, medn_many, medn_save, medn_load, medn_free_rm, 1 },
 	{ "gbt", 0, gbt_fit_rm, gbt_one, gbt_many, gbt_save, gbt_load, gbt_free_rm, 1 },
 	{ "lop", 1, lop_fit_rm, lop_one, lop_many, lop_save, lop_load, lop_free_rm, 0 },
 };

@@ -36,6 +36,13 @@ struct rm_settings {
 	/* gbt (trees, max_depth and lr above) */
 	double lambda, min_child_weight, subsample, colsample;
 	int max_bin;
+	/* the -es variants (mlp and medn): a cosine learning-rate schedule and
+	 * the parameters of the best validation epoch (nn.h's early stopping) */
+	int early_stop;
+	/* filled by model_fit for early_stop, not settings: the validation
+	 * split's rows, prepared as the training rows */
+	const double *valid_X, *valid_y;
+	size_t nvalid;
 };
 
 struct rm_ops {
@@ -48,8 +55,8 @@ struct rm_ops {
 	int (*save)(const void *model, struct param_set *ps, char *err);
 	int (*load)(const struct param_set *ps, void **model, char *err);
 	void (*free)(void *model);
-	int few_rows;      /* 1: fits fewer training rows than features (trees need
-			      only 2 rows; the others d + 2) */
+	int few_rows;      /* 1: fits fewer training rows than features (trees and
+			      the networks need only 2 rows; lr, rf and lop d + 2) */
 };
 
 /* The RM called name ("lr", "rf", "mlp", "medn", "gbt", "lop"), or NULL. */
