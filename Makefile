@@ -341,15 +341,22 @@ $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e): ; mkdir -p $$@))
 
 # ---- models and evaluations --------------------------------------------
 # variant -> fitting command and options; the fragment is the base RM's
-RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt gbt-ca mlp-log medn-log
+RM_VARIANTS := lr rf mlp medn medn-d medn-xi medn-xm medn-r lop gbt gbt-ca mlp-log medn-log medn-es \
+	medn-ca-log-es
 rm_base = $(firstword $(subst -, ,$(1)))
 # a base RM's name in capitals (its SLURM_MEM_ suffix)
 uc = $(subst g,G,$(subst b,B,$(subst t,T,$(subst l,L,$(subst r,R,$(subst f,F,$(subst m,M,$(subst p,P,$(subst e,E,$(subst d,D,$(subst n,N,$(subst \
 	o,O,$(1)))))))))))))
-rm_flags = $(if $(filter medn-d,$(1)),--direct,)$(if $(filter %-xi,$(1)),--features no-inferable,)$(if \
-	$(filter %-xm,$(1)),--features no-measurable,)$(if $(filter %-r,$(1)),--features sampling,)$(if \
-	$(filter %-run,$(1)),--features run-state,)$(if $(filter %-both,$(1)),--features both,)$(if \
-	$(filter %-ca,$(1)),--features channels,)$(if $(filter %-log,$(1)),--log-inputs,)
+# a variant's flags, from the words of its name (medn-ca-log-es: channels,
+# log inputs, early stopping)
+rm_words = $(wordlist 2,9,$(subst -, ,$(1)))
+rm_flags = $(strip $(if $(filter d,$(call rm_words,$(1))),--direct) $(if $(filter xi,$(call \
+	rm_words,$(1))),--features no-inferable) $(if $(filter xm,$(call rm_words,$(1))),--features \
+	no-measurable) $(if $(filter r,$(call rm_words,$(1))),--features sampling) $(if $(filter \
+	run,$(call rm_words,$(1))),--features run-state) $(if $(filter both,$(call \
+	rm_words,$(1))),--features both) $(if $(filter ca,$(call rm_words,$(1))),--features \
+	channels) $(if $(filter log,$(call rm_words,$(1))),--log-inputs) $(if $(filter es,$(call \
+	rm_words,$(1))),--early-stop))
 # the ablation's variants that see the state during the timed runs: no
 # predictor knows it at query time, so selection never gets them; only in
 # the dynamic environment (in the static one the quiet guard holds that

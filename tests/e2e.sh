@@ -95,9 +95,9 @@ echo "e2e: every regression model fits and evaluates"
 start=$(date +%s)
 if "${M[@]}" evals >"$T/make2.log" 2>&1; then ok "make evals EXP=smoke"; else
 	no "make evals EXP=smoke"; tail -5 "$T/make2.log"; fi
-echo "  (13 variants x 9 modules x 2 environments, 2 more dynamic: $(($(date +%s) - start)) s)"
+echo "  (15 variants x 9 modules x 2 environments, 2 more dynamic: $(($(date +%s) - start)) s)"
 n=$(ls "$D"/*/models/*.h5 2>/dev/null | wc -l)
-[ "$n" = 252 ] && ok "252 models" || no "252 models (found $n)"
+[ "$n" = 288 ] && ok "288 models" || no "288 models (found $n)"
 good=1
 for f in "$D"/static/evals/conv.*.h5; do
 	case $f in *.tps.h5) continue ;; esac
@@ -123,10 +123,10 @@ done
 [ -s "$T/tables/smoke/scatter/static.conv.csv" ] || good=0
 [ $good = 1 ] && ok "every table in md, csv and tex" || no "every table in md, csv and tex"
 lv=$T/tables/smoke/levers.static.csv
-[ "$(head -1 "$lv" | cut -d, -f1-3,12-15)" = "module,medn_acc,medn_r2,selected,selected_acc,selected_r2,repeat_acc" ] &&
+[ "$(head -1 "$lv" | cut -d, -f1-3,16-19)" = "module,medn_acc,medn_r2,selected,selected_acc,selected_r2,repeat_acc" ] &&
 	[ "$(cut -d, -f1 "$lv" | tail -n +2 | tr '\n' ' ')" = "conv conv-relu conv-bn conv-bn-relu bn bn-relu linear maxpool avgpool mean " ] &&
 	[ "$(cut -d, -f2 "$lv" | sed -n 2p)" = "$(awk -F, '$1 == "medn" && $2 == "conv" { print $3 }' "$T/tables/smoke/table5.static.csv")" ] &&
-	[ "$(awk -F, 'NR > 1 && NR < 11 && $12 == "" { n++ } END { print n + 0 }' "$lv")" = 0 ] &&
+	[ "$(awk -F, 'NR > 1 && NR < 11 && $16 == "" { n++ } END { print n + 0 }' "$lv")" = 0 ] &&
 	ok "the levers table: MEDN, each lever, the selection and the ceiling per module, then the mean" ||
 	no "the levers table ($(head -2 "$lv"))"
 grep -q 'AMD\|Intel\|model' "$T/tables/smoke/table5.static.md" && grep -q 'onednn' "$T/tables/smoke/table5.static.md" &&
@@ -196,11 +196,11 @@ printf '\n[medn.conv]\nweight = 50\n' >>"$T/experiments/smoke/experiment.ini"
 # a real run (make -n cannot see that the grouped evaluation rules it would
 # run once feed the ablation too): make echoes each recipe it runs
 plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
-if [ "$(grep -c . <<<"$plan")" = 33 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 14 ] &&
-	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 14 ] &&
+if [ "$(grep -c . <<<"$plan")" = 41 ] && [ "$(grep -c 'fit-medn.*fit.conv.medn.ini' <<<"$plan")" = 18 ] &&
+	[ "$(grep -c 'bin/evaluate.*models/conv.medn' <<<"$plan")" = 18 ] &&
 	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/ablate' <<<"$plan")" = 2 ] &&
 	[ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
-	ok "conv's MEDN weight reruns conv's 6 MEDN variants static and 8 dynamic, selection, ablation, tables only"
+	ok "conv's MEDN weight reruns conv's 8 MEDN variants static and 10 dynamic, selection, ablation, tables only"
 else
 	no "conv's MEDN weight reruns only what it touches"; echo "$plan" | cut -c1-120 | head -30
 fi
@@ -214,9 +214,9 @@ printf '\n[maxpool]\nhw = 32,28,14\n' >>"$T/experiments/smoke/experiment.ini"
 plan=$("${M[@]}" tables 2>/dev/null | grep -E "^bin/" | grep -v split-config || true)
 others=$(grep -E '^bin/(gen|bench|fit|evaluate)' <<<"$plan" | grep -v maxpool || true)
 if [ -z "$others" ] && [ "$(grep -c '^bin/gen' <<<"$plan")" = 1 ] && [ "$(grep -c '^bin/bench' <<<"$plan")" = 2 ] &&
-	[ "$(grep -c '^bin/fit' <<<"$plan")" = 28 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 28 ] &&
+	[ "$(grep -c '^bin/fit' <<<"$plan")" = 32 ] && [ "$(grep -c '^bin/evaluate' <<<"$plan")" = 32 ] &&
 	[ "$(grep -c '^bin/select' <<<"$plan")" = 2 ] && [ "$(grep -c '^bin/tables' <<<"$plan")" = 1 ]; then
-	ok "maxpool's input sizes rerun its gen, 2 benches, 28 fits and evaluations, and the tables only"
+	ok "maxpool's input sizes rerun its gen, 2 benches, 32 fits and evaluations, and the tables only"
 else
 	no "maxpool's sampling range reruns only maxpool and the tables"; echo "$plan" | cut -c1-100 | head -40
 fi
@@ -262,7 +262,7 @@ for e in static dynamic; do
 	cmp -s <(cut -d, -f1-4,6- "$T/j1/tables/table5.$e.csv") <(cut -d, -f1-4,6- "$T/tables/smoke/table5.$e.csv") ||
 		{ same=0; echo "    differs: table5.$e.csv"; }
 done
-[ $same = 1 ] && [ $n = 504 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
+[ $same = 1 ] && [ $n = 576 ] && ok "$n model and evaluation files and the timing-free tables are byte-identical" ||
 	no "make -j2 gives the bytes of make -j1 ($n files compared)"
 
 "${M[@]}" evals >/dev/null 2>&1
@@ -470,7 +470,7 @@ for f in "$T"/j1/static/models/{conv,maxpool}.*.h5 "$T"/j1/static/evals/{conv,ma
 	cmp -s "$f" "$D/${f#$T/j1/}" || { same=0; echo "    differs: ${f#$T/j1/}"; }
 done
 [ -e "$D/static/models/bn.rf.h5" ] && same=0
-[ $same = 1 ] && [ $n = 52 ] && ok "from shipped datasets: the $n model and evaluation files are byte-identical" ||
+[ $same = 1 ] && [ $n = 60 ] && ok "from shipped datasets: the $n model and evaluation files are byte-identical" ||
 	no "from shipped datasets: byte-identical ($n files compared)"
 check "DATASETS=shipped: a second make has nothing to do (make -q)" "${M[@]}" -q DATASETS=shipped "SHIPDIR=$T/shipped" ENV=static tables
 

@@ -556,11 +556,14 @@ fail:
 /* ---- the accuracy levers (issue 11) ------------------------------------ */
 
 /* the levers, each alone, as variants: label, variant */
-#define NLEVER 5
-static const char *const lever_var[NLEVER] = { "medn", "medn-log", "mlp-log", "gbt", "gbt-ca" };
-static const char *const lever_head[NLEVER] = { "MEDN", "L1 MEDN-LOG", "L1 MLP-LOG", "L3 GBT",
-						"L2+3 GBT-CA" };
-static const char *const lever_csv[NLEVER] = { "medn", "medn_log", "mlp_log", "gbt", "gbt_ca" };
+#define NLEVER 7
+static const char *const lever_var[NLEVER] = { "medn", "medn-log", "mlp-log", "gbt",
+					       "gbt-ca", "medn-es", "medn-ca-log-es" };
+static const char *const lever_head[NLEVER] = { "MEDN",   "L1 MEDN-LOG", "L1 MLP-LOG",
+						"L3 GBT", "L2+3 GBT-CA", "L4 MEDN-ES",
+						"L1+2+4 MEDN-CA-LOG-ES" };
+static const char *const lever_csv[NLEVER] = { "medn",   "medn_log", "mlp_log",       "gbt",
+					       "gbt_ca", "medn_es",  "medn_ca_log_es" };
 #define LEVER_COLS (1 + 2 * NLEVER + 3 + 1)
 
 /* One row of the levers table: the module, then the numbers of val[1..]
@@ -624,7 +627,9 @@ static int levers(const struct env *v, struct table *t, char *err)
 		 "The accuracy levers (%s environment): test-split Acc (P20) and R² per module "
 		 "for the paper's MEDN, each lever alone (L1: wide-range inputs scaled as log(x) "
 		 "before min-max, MEDN-LOG and MLP-LOG; L3: gradient-boosted trees, GBT; L2+3: "
-		 "GBT with the channel-alignment features, GBT-CA) and all together (the "
+		 "GBT with the channel-alignment features, GBT-CA; L4: MEDN trained on a cosine "
+		 "learning-rate schedule, keeping the epoch of best validation P20, MEDN-ES; "
+		 "L1+2+4: MEDN with the three, MEDN-CA-LOG-ES) and all together (the "
 		 "time-efficient auto-selection over every RM and variant, validation -> test), "
 		 "beside the repeatability ceiling (the P20 of a second measurement of the same "
 		 "configuration predicted by the first; n/a where the dataset has none). Last "

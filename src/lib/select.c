@@ -13,7 +13,8 @@
 
 const char *const select_variants[SELECT_NVARIANTS + 1] = {
 	"lr",     "rf",       "mlp",       "medn", "medn-d", "medn-xi",  "medn-xm",
-	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", "mlp-log", "medn-log", NULL
+	"medn-r", "medn-run", "medn-both", "lop",  "gbt",    "gbt-ca", "mlp-log", "medn-log",
+	"medn-es", "medn-ca-log-es", NULL
 };
 
 static int rank_in(const char *const *list, const char *name)

@@ -75,7 +75,7 @@ int select_module_cmp(const char *a, const char *b);
 int select_variant_cmp(const char *a, const char *b);
 /* Every RM variant the pipeline fits, in the tables' order (the order of
  * select_variant_cmp; NULL-terminated) */
-#define SELECT_NVARIANTS 15
+#define SELECT_NVARIANTS 17
 extern const char *const select_variants[SELECT_NVARIANTS + 1];
 /* The display name: "medn-xm" -> "MEDN-XM". */
 void select_variant_label(const char *variant, char *buf, size_t len);
