@@ -12,6 +12,7 @@
 #include "evaluate.h"
 #include "h5io.h"
 #include "model.h"
+#include "medn.h"
 #include "rm.h"
 #include "rng.h"
 #include "unit.h"
@@ -738,6 +739,40 @@ static void test_refuse_at_load(void)
  * the device's state or the narrow ones; a power law in FLOPs is then
  * linear for LR in log space, recovered to rounding, which plain min-max
  * cannot do; the file round trip keeps it; a foreign name is refused. */
+/* The -es variants watch every 10th training row, not the validation split
+ * that selection compares the variants on: the validation and test rows'
+ * latencies do not move the fit, and it is not the fit without early
+ * stopping (nine tenths of the rows, another end). */
+static void test_early_stop_rows(void)
+{
+	char err[ERR_LEN];
+	struct rm_settings s;
+	struct dataset ds;
+	struct model a, b, c;
+	size_t i;
+
+	synth(&ds, "linear");
+	settings(&s, "medn");
+	s.epochs = 20;
+	s.early_stop = 1;
+	CU_ASSERT_EQUAL_FATAL(model_fit(&a, &ds, "medn", FEATURES_ALL, &s, err), 0);
+	for (i = 0; i < ds.n; i++)
+		if (ds.split[i] != SPLIT_TRAIN)
+			ds.latency_ms[i] *= 3.0;
+	CU_ASSERT_EQUAL_FATAL(model_fit(&b, &ds, "medn", FEATURES_ALL, &s, err), 0);
+	s.early_stop = 0;
+	CU_ASSERT_EQUAL_FATAL(model_fit(&c, &ds, "medn", FEATURES_ALL, &s, err), 0);
+	CU_ASSERT_EQUAL(medn_param_count(a.rm), medn_param_count(b.rm));
+	CU_ASSERT(memcmp(((struct medn_model *)a.rm)->params, ((struct medn_model *)b.rm)->params,
+			 medn_size_bytes(a.rm)) == 0);
+	CU_ASSERT(memcmp(((struct medn_model *)a.rm)->params, ((struct medn_model *)c.rm)->params,
+			 medn_size_bytes(a.rm)) != 0);
+	model_release(&a);
+	model_release(&b);
+	model_release(&c);
+	dataset_release(&ds);
+}
+
 static void test_log_inputs(void)
 {
 	char path[512], err[ERR_LEN] = "";
@@ -809,6 +844,7 @@ static void test_log_inputs(void)
 
 UNIT_SUITE("model", UNIT_TEST(test_medn_weight_setting), UNIT_TEST(test_feature_sets),
 	   UNIT_TEST(test_run_state_sets), UNIT_TEST(test_log_inputs),
+	   UNIT_TEST(test_early_stop_rows),
 	   UNIT_TEST(test_scaler_uses_train_only),
 	   UNIT_TEST(test_lop_recovers_linear_latency), UNIT_TEST(test_round_trip_and_determinism),
 	   UNIT_TEST(test_bind_errors), UNIT_TEST(test_fit_errors),

@@ -42,7 +42,8 @@ static void usage(const char *rm, FILE *f)
 			: "  -l, --log-inputs       the -log variant: a feature positive in training\n"
 			  "                         whose max is >= 1000x its min is scaled as log(x)\n"
 			  "  -s, --early-stop       the -es variant: a cosine learning-rate schedule,\n"
-			  "                         and the epoch with the best validation P20 kept\n");
+			  "                         the epoch with the best P20 on every 10th training\n"
+			  "                         row kept (fitted on the other nine tenths)\n");
 }
 
 /* "medn-d", "medn-xi", "rf-r", ...: the paper's names of the variants */

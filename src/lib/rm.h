@@ -37,10 +37,11 @@ struct rm_settings {
 	double lambda, min_child_weight, subsample, colsample;
 	int max_bin;
 	/* the -es variants (mlp and medn): a cosine learning-rate schedule and
-	 * the parameters of the best validation epoch (nn.h's early stopping) */
+	 * the parameters of the epoch best on held-out rows (nn.h's early
+	 * stopping) */
 	int early_stop;
-	/* filled by model_fit for early_stop, not settings: the validation
-	 * split's rows, prepared as the training rows */
+	/* filled by model_fit for early_stop, not settings: the held-out rows
+	 * (every 10th training row), prepared as the training rows */
 	const double *valid_X, *valid_y;
 	size_t nvalid;
 };
