@@ -62,6 +62,14 @@ endif
 endif
 SLURM_OPTS ?=
 SLURM_TIME ?= 30
+# what one Slurm job does: `module` (the default) fits and evaluates every
+# variant of one module in one environment (18 jobs on the paper experiment;
+# a job costs Slurm ~0.1 s, more than a small fit takes), `model` one model
+# and its evaluation (288 jobs: more parallelism for long fits on many nodes)
+SLURM_JOBS ?= module
+ifeq ($(filter module model,$(SLURM_JOBS)),)
+$(error SLURM_JOBS=$(SLURM_JOBS): expected module (a job per module and environment) or model (a job per model))
+endif
 SLURM_CPUS ?= 1
 SLURM_CPUS_RF ?= 2
 # a fit's job also evaluates its model (CLUSTER=slurm runs both as one job),
@@ -72,6 +80,9 @@ SLURM_MEM_MLP ?= 1G
 SLURM_MEM_MEDN ?= 1G
 SLURM_MEM_LOP ?= 1G
 SLURM_MEM_GBT ?= 1G
+# a module's job (SLURM_JOBS=module) runs its fits one after the other: its
+# peak is the largest step's
+SLURM_MEM_MODULE ?= 1G
 SLURM_MEM_EVALUATE ?= 1G
 SLURM_MEM_REPORT ?= 512M
 # the low-level escape hatch, without CLUSTER: a prefix of every step that
@@ -84,7 +95,7 @@ $(error CLUSTER=$(CLUSTER) and SRUN=$(SRUN): give one of them (SRUN is the low-l
 endif
 endif
 # step KIND, OUTPUTS: what runs a step of that kind (LR RF MLP MEDN LOP GBT
-# EVALUATE REPORT) that writes OUTPUTS
+# EVALUATE REPORT MODULE) that writes OUTPUTS
 step = $(if $(CLUSTER),scripts/slurm-step.sh $(foreach o,$(2),--out $(o)) -c $(if $(filter RF,$(1)),$(SLURM_CPUS_RF),$(SLURM_CPUS)) \
 	--mem $(SLURM_MEM_$(1)) -t $(SLURM_TIME) $(SLURM_OPTS) --,$(SRUN))
 # selection tolerances, e.g. EPS='--eps-acc 0.03 --eps-r2 0.05'
@@ -383,12 +394,25 @@ $(D)/$(1)/models/$(2).$(3).h5: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,
 	$(SRUN) $(call fit_cmd,$(1),$(2),$(3))
 $(call eval_outs,$(1),$(2),$(3)) &: $(D)/$(1)/models/$(2).$(3).h5 $(D)/$(1)/$(2).h5 $(B)/evaluate | $(D)/$(1)/evals
 	$(SRUN) $(call eval_cmd,$(1),$(2),$(3))
-else
+else ifeq ($(SLURM_JOBS),model)
 $(D)/$(1)/models/$(2).$(3).h5 $(call eval_outs,$(1),$(2),$(3)) &: $(D)/$(1)/$(2).h5 $(CFG)/fit.$(2).$(call rm_base,$(3)).ini $(B)/fit-$(call rm_base,$(3)) $(B)/evaluate | $(D)/$(1)/models $(D)/$(1)/evals
 	$(call step,$(call uc,$(call rm_base,$(3))),$(D)/$(1)/models/$(2).$(3).h5 $(call eval_outs,$(1),$(2),$(3))) scripts/steps.sh $(call fit_cmd,$(1),$(2),$(3)) ';;' $(call eval_cmd,$(1),$(2),$(3))
 endif
 endef
+# CLUSTER=slurm SLURM_JOBS=module: every variant of MODULE in ENV, fitted and
+# evaluated by one job; any of its inputs changed reruns them all (the same
+# bytes for the variants it did not touch)
+module_outs = $(foreach v,$(call env_variants,$(1)),$(D)/$(1)/models/$(2).$(v).h5 $(call eval_outs,$(1),$(2),$(v)))
+module_bases = $(sort $(foreach v,$(call env_variants,$(1)),$(call rm_base,$(v))))
+define module_rule
+$(call module_outs,$(1),$(2)) &: $(D)/$(1)/$(2).h5 $(foreach b,$(call module_bases,$(1)),$(CFG)/fit.$(2).$(b).ini $(B)/fit-$(b)) $(B)/evaluate | $(D)/$(1)/models $(D)/$(1)/evals
+	$(call step,MODULE,$(call module_outs,$(1),$(2))) scripts/steps.sh $(foreach v,$(call env_variants,$(1)),$(call fit_cmd,$(1),$(2),$(v)) ';;' $(call eval_cmd,$(1),$(2),$(v)) ';;')
+endef
+ifeq ($(CLUSTER)$(SLURM_JOBS),slurmmodule)
+$(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(eval $(call module_rule,$(e),$(m)))))
+else
 $(foreach e,$(EXP_ENVS),$(foreach m,$(EXP_MODULES),$(foreach v,$(call env_variants,$(e)),$(eval $(call model_rule,$(e),$(m),$(v))))))
+endif
 $(foreach e,$(EXP_ENVS),$(eval $(D)/$(e)/models $(D)/$(e)/evals: ; mkdir -p $$@))
 
 # ---- selection, ablation, tables -----------------------------------------
@@ -563,8 +587,9 @@ help:
 	@echo "  EXP=NAME (default paper)  ENV=static|dynamic (default both)  SANITIZE=1  NATIVE=1"
 	@echo "  QUIET=1  EPS='--eps-acc A --eps-r2 R'  SRUN='srun ...' (a prefix of the steps below)"
 	@echo "  CLUSTER=slurm  fits, evaluations, selection, ablation, tables as Slurm job steps;"
+	@echo "                 SLURM_JOBS=module|model (one job per module and environment, or per model)"
 	@echo "                 SLURM_OPTS='-p P -A A --qos Q'  SLURM_CPUS=$(SLURM_CPUS) SLURM_CPUS_RF=$(SLURM_CPUS_RF)"
-	@echo "                 SLURM_MEM_{LR,RF,MLP,MEDN,LOP,EVALUATE,REPORT}  SLURM_TIME=$(SLURM_TIME) (minutes)"
+	@echo "                 SLURM_MEM_{MODULE,LR,RF,MLP,MEDN,LOP,GBT,EVALUATE,REPORT}  SLURM_TIME=$(SLURM_TIME) (minutes)"
 	@echo "  DATASETS=shipped  start from $(SHIPDIR)/EXP/ENV/MODULE.h5 (no gen, no bench)"
 
 clean:

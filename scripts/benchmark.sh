@@ -162,10 +162,14 @@ cluster_report() {
 	run local
 	rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
 	run CLUSTER=slurm CLUSTER=slurm
+	rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
+	run SLURM_JOBS=model CLUSTER=slurm SLURM_JOBS=model
 	read -r a b <"$T/local.ms"
 	read -r e v <"$T/CLUSTER=slurm.ms"
-	awk -v a="$a" -v b="$b" -v e="$e" -v v="$v" 'BEGIN { printf "   Slurm / local: evals %.2fx, selection + ablation + tables %.2fx, both %.2fx (target <= 1.5x)\n",
+	awk -v a="$a" -v b="$b" -v e="$e" -v v="$v" 'BEGIN { printf "   Slurm (a job per module) / local: evals %.2fx, selection + ablation + tables %.2fx, both %.2fx (target <= 1.5x)\n",
 		e / a, v / b, (e + v) / (a + b) }'
+	read -r e v <"$T/SLURM_JOBS=model.ms"
+	awk -v a="$a" -v b="$b" -v e="$e" -v v="$v" 'BEGIN { printf "   Slurm (a job per model) / local: evals %.2fx, both %.2fx\n", e / a, (e + v) / (a + b) }'
 }
 
 # --overhead: both first-execution protocols on the same shapes

@@ -109,7 +109,7 @@ same_as_local() {
 		cmp -s <(cut -d, -f1-4,6- "$T/local/tables/table5.$e.csv") <(cut -d, -f1-4,6- "$TB/table5.$e.csv") ||
 			{ bad=1; echo "    differs: table5.$e.csv" >&2; }
 		n=$((n + 1)) # the levers without the time-efficient choice
-		cmp -s <(cut -d, -f1-11,15 "$T/local/tables/levers.$e.csv") <(cut -d, -f1-11,15 "$TB/levers.$e.csv") ||
+		cmp -s <(cut -d, -f1-15,19 "$T/local/tables/levers.$e.csv") <(cut -d, -f1-15,19 "$TB/levers.$e.csv") ||
 			{ bad=1; echo "    differs: levers.$e.csv" >&2; }
 		n=$((n + 1))
 		cmp -s <(cut -d, -f1,5- "$T/local/tables/table6.$e.csv") <(cut -d, -f1,5- "$TB/table6.$e.csv") ||
@@ -125,41 +125,51 @@ same_as_local() {
 start=$(now)
 "${M[@]}" -j4 tables CLUSTER=slurm >"$T/make2.log" 2>&1 && ok "make -j4 tables CLUSTER=slurm ($(secs "$start") s)" ||
 	{ no "make -j4 tables CLUSTER=slurm"; tail -5 "$T/make2.log"; }
-# one job per model (its fit, then its evaluation: scripts/steps.sh), 2
-# selections, 2 ablations, 1 tables (which models there are, the
-# byte-for-byte comparison below checks)
-want=$(($(ls "$D"/*/models/*.h5 | wc -l) + 5))
+# one job per module and environment (SLURM_JOBS=module, the default: its
+# variants' fits and evaluations, scripts/steps.sh), 2 selections, 2
+# ablations, 1 tables (which models there are, the byte-for-byte comparison
+# below checks)
+want=$(($(ls "$D"/*/models/*.lr.h5 | wc -l) + 5))
 steps=$(grep -cE "^scripts/slurm-step.sh .* -- (scripts/steps.sh bin/fit-.* ';;' bin/evaluate |bin/(select|ablate|tables))" "$T/make2.log")
 direct=$(grep -cE '^bin/(fit-|evaluate|select|ablate|tables) ' "$T/make2.log")
 [ "$steps" = "$want" ] && [ "$direct" = 0 ] && ok "all $want steps went to slurm-step.sh, none ran here" ||
 	no "all $want steps through slurm-step.sh ($steps through it, $direct here)"
 # what Slurm itself recorded (no accounting: scontrol keeps finished jobs for
-# MinJobAge): one COMPLETED job per step, named for its first output
+# MinJobAge): one COMPLETED job per step, named for its first output (a
+# module's job for its lr model, the first variant)
 scontrol -o show job >"$T/jobs.txt" 2>/dev/null
 done_jobs=$(grep -c 'JobName=modlat:.*JobState=COMPLETED' "$T/jobs.txt")
 miss=0
-for f in "$D"/*/models/*.h5; do
+for f in "$D"/*/models/*.lr.h5; do
 	grep -q "JobName=modlat:${f##*/}:.*JobState=COMPLETED .*ExitCode=0:0" "$T/jobs.txt" || miss=$((miss + 1))
 done
 [ "$done_jobs" -ge "$want" ] && [ "$miss" = 0 ] &&
-	ok "scontrol: $done_jobs completed modlat jobs (ids $(grep -o 'JobId=[0-9]*' "$T/jobs.txt" | head -1 | cut -d= -f2)..), one for each model with its evaluation" ||
+	ok "scontrol: $done_jobs completed modlat jobs (ids $(grep -o 'JobId=[0-9]*' "$T/jobs.txt" | head -1 | cut -d= -f2)..), one for each module's models and evaluations" ||
 	no "scontrol records the jobs ($done_jobs completed, $miss outputs without one)"
 n=$(same_as_local) && ok "$n models, evaluations, selections and tables byte-identical to the local run" ||
 	no "through Slurm = local, byte for byte: $n"
 out=$("${M[@]}" -q tables CLUSTER=slurm 2>&1) && ok "nothing left to do (make -q)" || no "nothing left to do (make -q: $out)"
-# a lost evaluation: its model's job (fit and evaluation) again, the same bytes
+# a lost evaluation: its module's job (every variant's fit and evaluation)
+# again, the same bytes
 rm -f "$D/static/evals/conv.lr.h5" "$D/static/evals/conv.lr.tps.h5"
 plan=$("${M[@]}" CLUSTER=slurm "$D/static/evals/conv.lr.h5" 2>&1 | grep -E '^scripts/slurm-step.sh' || true)
 [ "$(grep -c . <<<"$plan")" = 1 ] && grep -q -- "-- scripts/steps.sh bin/fit-lr .* ';;' bin/evaluate .*conv.lr.h5" <<<"$plan" &&
 	cmp -s "$D/static/evals/conv.lr.h5" "$T/local/static/evals/conv.lr.h5" &&
 	cmp -s "$D/static/models/conv.lr.h5" "$T/local/static/models/conv.lr.h5" &&
-	ok "a lost evaluation is made again by its model's one job, same bytes" ||
+	ok "a lost evaluation is made again by its module's one job, same bytes" ||
 	no "a lost evaluation ($plan)"
+
+# SLURM_JOBS=model: one job per model and its evaluation (make -n, as if
+# conv's static dataset had changed)
+plan=$("${M[@]}" -n -W "$D/static/conv.h5" CLUSTER=slurm SLURM_JOBS=model evals 2>&1 |
+	grep -cE "^scripts/slurm-step.sh .* -- scripts/steps.sh bin/fit-[a-z]* [^;]* ';;' bin/evaluate [^;]*$" || true)
+[ "$plan" = "$(ls "$D"/static/models/conv.*.h5 | wc -l)" ] && ok "SLURM_JOBS=model: $plan jobs for conv's $plan static models, one each (make -n)" ||
+	no "SLURM_JOBS=model: one job per model ($plan)"
 
 echo "cluster: failures"
 # Slurm refuses the job: no node has that much memory
 rm -f "$D/static/models/conv.lr.h5"
-out=$("${M[@]}" CLUSTER=slurm SLURM_MEM_LR=100000000G "$D/static/models/conv.lr.h5" 2>&1)
+out=$("${M[@]}" CLUSTER=slurm SLURM_MEM_MODULE=100000000G "$D/static/models/conv.lr.h5" 2>&1)
 rc=$?
 [ $rc -ne 0 ] && [ ! -e "$D/static/models/conv.lr.h5" ] && no_tmp && grep -q 'Memory specification can not be satisfied' <<<"$out" &&
 	ok "a job Slurm refuses (--mem 100000000G) fails make, no output: $(grep -m1 'srun: error' <<<"$out")" ||
@@ -184,7 +194,7 @@ wait $blocker 2>/dev/null
 plan=$("${M[@]}" CLUSTER=slurm "$D/static/models/conv.lr.h5" 2>&1 | grep -E '^scripts/slurm-step.sh' || true)
 [ "$(grep -c . <<<"$plan")" = 1 ] && grep -q 'bin/fit-lr .*fit.conv.lr.ini' <<<"$plan" &&
 	cmp -s "$D/static/models/conv.lr.h5" "$T/local/static/models/conv.lr.h5" &&
-	ok "the next make reruns exactly that fit, same bytes" || no "the next make reruns exactly that fit ($plan)"
+	ok "the next make reruns exactly that module's job, same bytes" || no "the next make reruns exactly that job ($plan)"
 # a node that cannot see the data: DATA on a tmpfs only make's mount
 # namespace has
 if unshare -m true 2>/dev/null; then
