@@ -341,12 +341,9 @@ int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum fe
 	val = xcalloc(ds->n, sizeof(size_t), err);
 	if (!train || !val)
 		goto out;
-	for (i = 0; i < ds->n; i++) {
+	for (i = 0; i < ds->n; i++)
 		if (ds->split[i] == SPLIT_TRAIN)
 			train[ntrain++] = i;
-		else if (ds->split[i] == SPLIT_VALIDATION)
-			val[nval++] = i;
-	}
 	/* boosted trees split, and the networks descend on, whatever rows they
 	 * get (smoke's 21 rows with gbt-ca's and medn-ca-log-es's 22 features);
 	 * the other RMs keep the paper pipeline's rule */
@@ -366,7 +363,6 @@ int model_fit(struct model *m, const struct dataset *ds, const char *rm, enum fe
 		 * then lost 0.05 on the test split to the GBT-CA it displaced) */
 		size_t nfit = 0;
 
-		nval = 0;
 		for (i = 0; i < ntrain; i++)
 			if (i % 10 == 9 || (ntrain < 10 && i == ntrain - 1))
 				val[nval++] = train[i];
