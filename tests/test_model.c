@@ -734,11 +734,6 @@ static void test_refuse_at_load(void)
 	dataset_release(&ds);
 }
 
-/* Log inputs (the -log variants): the wide-range shape features (FLOPs and
- * sizes: >= MODEL_LOG_RATIO from min to max) are scaled as log(x), never
- * the device's state or the narrow ones; a power law in FLOPs is then
- * linear for LR in log space, recovered to rounding, which plain min-max
- * cannot do; the file round trip keeps it; a foreign name is refused. */
 /* The -es variants watch every 10th training row, not the validation split
  * that selection compares the variants on: the validation and test rows'
  * latencies do not move the fit, and it is not the fit without early
@@ -773,6 +768,11 @@ static void test_early_stop_rows(void)
 	dataset_release(&ds);
 }
 
+/* Log inputs (the -log variants): the wide-range shape features (FLOPs and
+ * sizes: >= MODEL_LOG_RATIO from min to max) are scaled as log(x), never
+ * the device's state or the narrow ones; a power law in FLOPs is then
+ * linear for LR in log space, recovered to rounding, which plain min-max
+ * cannot do; the file round trip keeps it; a foreign name is refused. */
 static void test_log_inputs(void)
 {
 	char path[512], err[ERR_LEN] = "";
