@@ -2,8 +2,9 @@
  * (issue 11's lever 2: is "which kernel" a feature worth adding?).
  *
  * Usage: onednn_impl MODULE DATASET.h5 [THREADS]
- * Builds each row's module with the oneDNN backend, as bench does (threads 2
- * by default, relu as its own primitive), runs it once and prints one line
+ * Builds each row's module with the oneDNN backend as bench built it (the
+ * dataset's `threads`, unless THREADS is given, and its `fuse_relu`), runs
+ * it once and prints one line
  * per row: the implementation of each primitive, joined by '+', e.g.
  * "brgconv_1x1:avx512_core+bnorm_jit:avx512_core". What it prints depends on
  * this host's ISA; compare with a dataset measured on the same kind of host.
@@ -22,7 +23,9 @@ int main(int argc, char **argv)
 {
 	char err[ERR_LEN];
 	struct dataset ds;
-	struct backend_settings s = { .threads = 2, .seed = 1, .fill_once = 1 };
+	struct backend_settings s = { .seed = 1, .fill_once = 1 };
+	const struct attr *threads;
+	const char *fuse;
 	enum module_kind mk;
 	void *ctx = NULL;
 	size_t i;
@@ -32,14 +35,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: onednn_impl MODULE DATASET.h5 [THREADS]\n");
 		return 2;
 	}
-	if (argc == 4)
-		s.threads = atoi(argv[3]);
-	if (module_from_name(argv[1], &mk) < 0 || s.threads < 1) {
-		fprintf(stderr, "onednn_impl: unknown module '%s' or bad thread count\n", argv[1]);
+	if (module_from_name(argv[1], &mk) < 0) {
+		fprintf(stderr, "onednn_impl: unknown module '%s'\n", argv[1]);
 		return 2;
 	}
-	if (dataset_read(&ds, argv[2], DATASET_FORMAT, DATASET_VERSION, err) < 0 ||
-	    backend_onednn.open(&ctx, &s, err) < 0)
+	if (dataset_read(&ds, argv[2], DATASET_FORMAT, DATASET_VERSION, err) < 0)
+		goto fail;
+	threads = attrs_get(&ds.attrs, "threads");
+	s.threads = argc == 4 ? atoi(argv[3]) : threads ? (int)threads->num : 0;
+	fuse = attrs_str(&ds.attrs, "fuse_relu");
+	s.fuse_relu = fuse && !strcmp(fuse, "yes");
+	if (s.threads < 1) {
+		fprintf(stderr, "onednn_impl: %s: thread count %d (THREADS, or the dataset's threads "
+			"attribute, must be >= 1)\n", argv[2], s.threads);
+		dataset_release(&ds);
+		return 2;
+	}
+	if (backend_onednn.open(&ctx, &s, err) < 0)
 		goto fail;
 	for (i = 0; i < ds.n; i++) {
 		struct module_shape m;
