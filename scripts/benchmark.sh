@@ -159,10 +159,13 @@ cluster_report() {
 		printf '   %-22s make -j4 evals %6d ms, then make -j4 tables %6d ms\n' "$l" "$e" "$v"
 		echo "$e $v" >"$T/$l.ms"
 	}
+	forget_fits() { # what the next run() makes again
+		rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
+	}
 	run local
-	rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
+	forget_fits
 	run CLUSTER=slurm CLUSTER=slurm
-	rm -rf "$T/data/smoke"/*/models "$T/data/smoke"/*/evals "$T/data/smoke"/*/selection.h5 "$T/tables"
+	forget_fits
 	run SLURM_JOBS=model CLUSTER=slurm SLURM_JOBS=model
 	read -r a b <"$T/local.ms"
 	read -r e v <"$T/CLUSTER=slurm.ms"
